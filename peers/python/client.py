@@ -156,7 +156,7 @@ if __name__ == "__main__":
     parser.add_argument("--timeout-ms", type=int, default=30000)
     parser.add_argument("--script")
     pc.add_deflate_arguments(parser, default_on=True)
-    parsed = parser.parse_args()
+    parsed = parser.parse_intermixed_args()
     all_steps = []
     if parsed.script:
         with open(parsed.script, encoding="utf-8") as f:

@@ -50,7 +50,9 @@ def exit_on_stdin_eof(enabled: bool) -> None:
 
     def watch() -> None:
         try:
-            while sys.stdin.buffer.read1(65536):
+            # os.read, not sys.stdin: a daemon thread blocked inside a buffered reader makes
+            # interpreter shutdown abort ("could not acquire lock ... <stdin>").
+            while os.read(0, 65536):
                 pass
         except Exception:
             pass
