@@ -379,7 +379,7 @@ public final class PeerProcess implements AutoCloseable {
       return line.get();
     }
     if (endOfStdout()) {
-      awaitExit(process.toHandle(), Duration.ofSeconds(2)); // so that the message has the status
+      awaitOwnExit(Duration.ofSeconds(2)); // so that the message has the exit status
       throw new AssertionError(describe("stdout ended before the expected line"));
     }
     throw new AssertionError(describe("no stdout line within " + timeout));
@@ -549,9 +549,9 @@ public final class PeerProcess implements AutoCloseable {
     }
     tree.forEach(ProcessHandle::destroy);
     process.destroy();
-    if (!awaitExit(process.toHandle(), Duration.ofSeconds(5))) {
+    if (!awaitOwnExit(Duration.ofSeconds(5))) {
       process.destroyForcibly();
-      awaitExit(process.toHandle(), Duration.ofSeconds(5));
+      awaitOwnExit(Duration.ofSeconds(5));
     }
     for (ProcessHandle h : tree) {
       if (!awaitExit(h, Duration.ofSeconds(2))) {
@@ -563,6 +563,19 @@ public final class PeerProcess implements AutoCloseable {
       stderrPump.join(2_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Waits on the {@link Process} itself, not its {@link ProcessHandle}: the handle can see the exit
+   * before the Process has reaped it, and then {@link Process#isAlive()} still says true.
+   */
+  private boolean awaitOwnExit(Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !process.isAlive();
     }
   }
 
