@@ -12,12 +12,14 @@ import java.util.Iterator;
  * {@link #size()} is the browser's {@code bufferedAmount}: the transport decides on a high-water mark; this class
  * never refuses bytes (the engine's callers bound what they queue).
  *
- * <p>Not thread-safe: owned by the thread that drives its engine.
+ * <p>Not thread-safe: owned by the thread that drives its engine. After {@link #release()} nothing more may be
+ * queued: the engine's send methods then throw {@link IllegalStateException}.
  */
 public final class OutboundBuffer {
     private final BufferPool pool;
     private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
     private long size;
+    private boolean released;
 
     public OutboundBuffer(BufferPool pool) {
         this.pool = pool;
@@ -101,10 +103,12 @@ public final class OutboundBuffer {
         }
         chunks.clear();
         size = 0;
+        released = true;
     }
 
     /** A buffer with at least {@code n} bytes remaining at the end of the queue; the caller writes exactly n. */
     ByteBuffer claim(int n) {
+        checkNotReleased();
         Chunk tail = chunks.peekLast();
         if (tail == null || !tail.writable(n)) {
             tail = pool.acquire(n);
@@ -114,8 +118,15 @@ public final class OutboundBuffer {
         return tail.writer;
     }
 
+    private void checkNotReleased() {
+        if (released) {
+            throw new IllegalStateException("the outbound buffer was released: its connection is gone");
+        }
+    }
+
     /** Queues ready frame bytes that other connections may share; they are never modified. */
     void appendShared(ByteBuffer frameBytes) {
+        checkNotReleased();
         chunks.addLast(Chunk.shared(frameBytes));
         size += frameBytes.remaining();
     }

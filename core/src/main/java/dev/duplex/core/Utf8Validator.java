@@ -131,11 +131,14 @@ public final class Utf8Validator {
         TRANSITIONS[state + byteClass] = (byte) next;
     }
 
-    /** Eight bytes at a time, byte order irrelevant: only the high bit of each byte is looked at. */
+    /**
+     * Eight bytes at a time, little-endian so that the lowest set high bit belongs to the byte at the lowest
+     * address ({@link Long#numberOfTrailingZeros} finds the first non-ASCII byte).
+     */
     private static final VarHandle ARRAY_LONG =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle BUFFER_LONG =
-            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
 
     private int state = ACCEPT;
@@ -221,9 +224,15 @@ public final class Utf8Validator {
         final byte[] transitions = TRANSITIONS;
         while (i < end) {
             if (s == ACCEPT) {
-                // ASCII fast path: skip whole 8-byte words of ASCII, then whole single ASCII bytes.
+                // ASCII fast path: skip 8-byte words of ASCII; in the first word that is not all ASCII, jump
+                // straight to its first non-ASCII byte (little-endian view: lowest address = lowest bits).
                 int wordEnd = end - 8;
-                while (i <= wordEnd && ((long) ARRAY_LONG.get(b, i) & HIGH_BITS) == 0) {
+                while (i <= wordEnd) {
+                    long high = (long) ARRAY_LONG.get(b, i) & HIGH_BITS;
+                    if (high != 0) {
+                        i += Long.numberOfTrailingZeros(high) >>> 3;
+                        break;
+                    }
                     i += 8;
                 }
                 while (i < end && b[i] >= 0) {
@@ -252,7 +261,12 @@ public final class Utf8Validator {
         while (i < end) {
             if (s == ACCEPT) {
                 int wordEnd = end - 8;
-                while (i <= wordEnd && ((long) BUFFER_LONG.get(buf, i) & HIGH_BITS) == 0) {
+                while (i <= wordEnd) {
+                    long high = (long) BUFFER_LONG.get(buf, i) & HIGH_BITS;
+                    if (high != 0) {
+                        i += Long.numberOfTrailingZeros(high) >>> 3;
+                        break;
+                    }
                     i += 8;
                 }
                 while (i < end && buf.get(i) >= 0) {

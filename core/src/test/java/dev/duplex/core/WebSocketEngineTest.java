@@ -524,4 +524,13 @@ class WebSocketEngineTest {
         assertArrayEquals(hex("81 05 48 65 6c 6c 6f"), b.sent());
         assertThrows(IllegalStateException.class, () -> EngineFixture.client().engine.sendEncoded(frame));
     }
+
+    @Test
+    void nothingCanBeQueuedAfterTheOutboundBufferIsReleased() {
+        EngineFixture s = EngineFixture.server();
+        s.engine.sendText("before");
+        s.engine.outbound().release();
+        assertEquals(0, s.engine.outbound().size());
+        assertThrows(IllegalStateException.class, () -> s.engine.sendText("after"));
+    }
 }

@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  * A negotiated per-message extension on one connection (RFC 6455 section 9, e.g. permessage-deflate of
  * RFC 7692): it claims RSV bits and transforms the payload of the messages it marks with them.
  *
- * <p>Created by an {@link ExtensionFactory} when the handshake succeeds and driven by exactly one engine, on the
+ * <p>Created by the extension's negotiation when the handshake succeeds and driven by exactly one engine, on the
  * engine's thread; not thread-safe. The engine calls {@link #release()} when the connection ends.
  *
  * <p>Inbound, the engine routes the frames of every message whose first frame carries {@link #rsvBits()} through
