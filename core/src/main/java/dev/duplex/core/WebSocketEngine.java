@@ -132,6 +132,11 @@ public final class WebSocketEngine {
         return state() == State.CLOSED ? closeStatus : null;
     }
 
+    /** Bytes of input buffering this engine holds between messages (for tests of the memory bounds). */
+    int retainedBytes() {
+        return (assembled == null ? 0 : assembled.length) + (control == null ? 0 : control.length);
+    }
+
     /** The queue of bytes to write to the peer. */
     public OutboundBuffer outbound() {
         return out;
