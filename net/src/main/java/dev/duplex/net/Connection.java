@@ -43,6 +43,7 @@ final class Connection implements IoHandler {
     private boolean outputShut;
     private boolean closed;
     private Object owner;
+    private long lastReadNanos = System.nanoTime();
 
     Connection(EventLoop loop, Transport transport, ConnectionListener listener) {
         this.loop = loop;
@@ -53,6 +54,10 @@ final class Connection implements IoHandler {
 
     /** Registers the socket for reading and starts the TLS handshake if any. Loop thread only. */
     void start() {
+        if (loop.isShuttingDown()) {
+            closeNow(new java.nio.channels.ClosedSelectorException());
+            return;
+        }
         try {
             transport.channel().configureBlocking(false);
             key = loop.register(transport.channel(), SelectionKey.OP_READ, this);
@@ -106,6 +111,11 @@ final class Connection implements IoHandler {
         }
     }
 
+    /** When bytes last arrived from the peer ({@link System#nanoTime()}); the connection's start before any. */
+    long lastReadNanos() {
+        return lastReadNanos;
+    }
+
     boolean isOpen() {
         return !closed;
     }
@@ -148,14 +158,16 @@ final class Connection implements IoHandler {
     }
 
     /**
-     * Closes the socket once everything queued is written (sending TLS close_notify and a TCP FIN first).
-     * Reading stops. The owner bounds the wait with a timer that calls {@link #close}.
+     * Closes gracefully: writes everything queued, then TLS close_notify and a TCP FIN, then reads and discards
+     * until the peer closes too (a lingering close, so the peer is not reset before it read our last bytes).
+     * The owner bounds the whole with a timer that calls {@link #close}.
      */
     void closeAfterFlush() {
-        if (closed) {
+        if (closed || closeAfterFlush) {
             return;
         }
         closeAfterFlush = true;
+        resumeReading();
         flush();
     }
 
@@ -200,8 +212,11 @@ final class Connection implements IoHandler {
                 if (n == 0) {
                     break;
                 }
+                lastReadNanos = System.nanoTime();
                 buffer.flip();
-                deliver(buffer);
+                if (!closeAfterFlush) {
+                    deliver(buffer);
+                }
             }
             flush();
         } catch (IOException | RuntimeException e) {
@@ -235,15 +250,12 @@ final class Connection implements IoHandler {
         }
         try {
             boolean done = transport.flushPending() && writeRawQueue() && writeOutbound();
-            if (done && closeAfterFlush) {
-                if (!outputShut) {
-                    outputShut = true;
-                    transport.closeOutbound();
-                    done = transport.flushPending();
-                }
+            if (done && closeAfterFlush && !outputShut) {
+                transport.closeOutbound();
+                done = transport.flushPending();
                 if (done) {
-                    closeNow(null);
-                    return;
+                    outputShut = true;
+                    transport.channel().shutdownOutput();
                 }
             }
             writeWaiting = !done;
@@ -292,9 +304,6 @@ final class Connection implements IoHandler {
         try {
             int ops = key.interestOps();
             int wanted = on ? ops | op : ops & ~op;
-            if (closeAfterFlush) {
-                wanted &= ~SelectionKey.OP_READ;
-            }
             if (wanted != ops) {
                 key.interestOps(wanted);
             }

@@ -112,6 +112,10 @@ final class EventLoop {
         return selector.keys().size();
     }
 
+    boolean isShuttingDown() {
+        return !running;
+    }
+
     /** Asks the loop to stop: channels still registered are closed, then the thread ends. Idempotent. */
     void shutdown() {
         running = false;

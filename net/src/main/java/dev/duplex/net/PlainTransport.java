@@ -43,10 +43,8 @@ final class PlainTransport implements Transport {
     }
 
     @Override
-    public void closeOutbound() throws IOException {
-        if (channel.isOpen()) {
-            channel.shutdownOutput();
-        }
+    public void closeOutbound() {
+        // nothing to send before the FIN
     }
 
     @Override

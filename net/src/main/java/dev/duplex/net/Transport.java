@@ -41,7 +41,10 @@ interface Transport {
     /** Whether application bytes can flow yet (false while a TLS handshake is under way). */
     boolean isReady();
 
-    /** Starts an orderly shutdown of the output: TLS close_notify (flush it with {@link #flushPending}). */
+    /**
+     * Queues what ends the output in an orderly way: TLS close_notify (flush it with {@link #flushPending}), nothing
+     * for plain TCP. The caller then shuts down the socket's output (FIN).
+     */
     void closeOutbound() throws IOException;
 
     /** Closes the socket now. Idempotent; never throws. */
