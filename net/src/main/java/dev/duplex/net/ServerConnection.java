@@ -257,6 +257,9 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
             return;
         }
         long now = System.nanoTime();
+        if (pongTimer != null && connection.lastReadNanos() - pingSentAt >= 0) {
+            pongTimer.cancel(); // the peer answered (anything counts)
+        }
         if (now - connection.lastReadNanos() >= settings.pingIntervalNanos() && (pongTimer == null
                 || pongTimer.isCancelled())) {
             pingSentAt = now;
