@@ -146,6 +146,7 @@ class HostilePeerTest {
         long high = 256 << 10;
         int port = start(WebSocketServer.builder().backpressure(high, 64 << 10, BackpressurePolicy.DROP));
         try (RawClient raw = new RawClient(port, 4096).upgrade("/ws")) {
+            assertTrue(raw.socket.isConnected());
             ServerSession session = events.awaitOpen();
             String chunk = "x".repeat(16 << 10);
             SendResult result = SendResult.QUEUED;
@@ -168,6 +169,7 @@ class HostilePeerTest {
         int port = start(WebSocketServer.builder().closeTimeout(Duration.ofMillis(300))
                 .backpressure(high, 64 << 10, BackpressurePolicy.CLOSE_TRY_AGAIN_LATER));
         try (RawClient raw = new RawClient(port, 4096).upgrade("/ws")) {
+            assertTrue(raw.socket.isConnected());
             ServerSession session = events.awaitOpen();
             String chunk = "y".repeat(16 << 10);
             SendResult result = SendResult.QUEUED;
@@ -197,7 +199,7 @@ class HostilePeerTest {
                 sent++;
                 assertTrue(sent < 100_000);
             }
-            assertTrue(events.drains.isEmpty());
+            // onDrain may come before the peer reads: it means our queue is empty (the kernel took the rest)
             long expected = (long) sent * chunk.length();
             CompletableFuture<Long> reader = CompletableFuture.supplyAsync(() -> {
                 long total = 0;
