@@ -148,6 +148,15 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         }
     }
 
+    /** Auto-pongs are queued by the engine itself: a ping flood from a peer that does not read must not grow them. */
+    @Override
+    public void onPing(ByteBuffer payload) {
+        if (connection.bufferedAmount() > settings.highWaterMark()) {
+            connection.pauseReading();
+        }
+        requestFlush();
+    }
+
     @Override
     public void onCloseReceived(CloseStatus status) {
         closing = true;
