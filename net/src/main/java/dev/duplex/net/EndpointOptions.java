@@ -1,0 +1,100 @@
+package dev.duplex.net;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How one endpoint accepts upgrades: the subprotocol chooser, the extension negotiator, the allowed Origins and
+ * the accept hook. Immutable and thread-safe; build with {@link #builder()}. The defaults accept every origin and
+ * request, with no subprotocol and no extension.
+ */
+public final class EndpointOptions {
+    private static final EndpointOptions DEFAULTS = builder().build();
+
+    private final SubprotocolChooser subprotocols;
+    private final ExtensionNegotiator extensions;
+    private final Set<String> allowedOrigins;
+    private final AcceptHook acceptHook;
+
+    private EndpointOptions(Builder b) {
+        this.subprotocols = b.subprotocols;
+        this.extensions = b.extensions;
+        this.allowedOrigins = b.allowedOrigins;
+        this.acceptHook = b.acceptHook;
+    }
+
+    public static EndpointOptions defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public SubprotocolChooser subprotocols() {
+        return subprotocols;
+    }
+
+    public ExtensionNegotiator extensions() {
+        return extensions;
+    }
+
+    /** The Origin values let in (exact, case-insensitive match); null means any Origin, or none, is fine. */
+    public Set<String> allowedOrigins() {
+        return allowedOrigins;
+    }
+
+    public AcceptHook acceptHook() {
+        return acceptHook;
+    }
+
+    /** Whether a request with this Origin header (null if absent) passes the allow-list. */
+    boolean originAllowed(String origin) {
+        if (allowedOrigins == null) {
+            return true;
+        }
+        return origin != null && allowedOrigins.contains(origin.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** Builds {@link EndpointOptions}; not thread-safe. */
+    public static final class Builder {
+        private SubprotocolChooser subprotocols = SubprotocolChooser.NONE;
+        private ExtensionNegotiator extensions = ExtensionNegotiator.NONE;
+        private Set<String> allowedOrigins;
+        private AcceptHook acceptHook = AcceptHook.ACCEPT_ALL;
+
+        private Builder() {
+        }
+
+        public Builder subprotocols(SubprotocolChooser chooser) {
+            this.subprotocols = Objects.requireNonNull(chooser);
+            return this;
+        }
+
+        public Builder extensions(ExtensionNegotiator negotiator) {
+            this.extensions = Objects.requireNonNull(negotiator);
+            return this;
+        }
+
+        /**
+         * Lets in only requests whose Origin header is one of these (e.g. {@code https://example.com}); others get
+         * 403. Requests without an Origin (non-browser clients) are refused too once a list is set.
+         */
+        public Builder allowedOrigins(String... origins) {
+            this.allowedOrigins = List.of(origins).stream()
+                    .map(o -> o.toLowerCase(java.util.Locale.ROOT))
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+            return this;
+        }
+
+        public Builder acceptHook(AcceptHook hook) {
+            this.acceptHook = Objects.requireNonNull(hook);
+            return this;
+        }
+
+        public EndpointOptions build() {
+            return new EndpointOptions(this);
+        }
+    }
+}

@@ -1,0 +1,530 @@
+package dev.duplex.net;
+
+import dev.duplex.core.EncodedFrame;
+import dev.duplex.core.EngineConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A non-blocking WebSocket and HTTP server on one port: requests to an endpoint's path are upgraded to
+ * WebSocket, other GET and HEAD requests are answered from an optional static-file folder.
+ *
+ * <pre>{@code
+ * WebSocketServer server = WebSocketServer.builder()
+ *         .host("127.0.0.1").port(8080)
+ *         .endpoint("/echo", new Endpoint() {
+ *             public void onText(ServerSession s, String text) { s.send(text); }
+ *         })
+ *         .build().start();
+ * ...
+ * server.stop();
+ * }</pre>
+ *
+ * <p><b>Threading:</b> a fixed number of event-loop threads (by default one per core) serve every connection;
+ * each connection is pinned to one loop, round robin. Endpoint callbacks run on that loop unless a callback
+ * executor is configured. All public methods are thread-safe.
+ *
+ * <p><b>Errors:</b> a bad request gets its HTTP status (400, 403, 404, 405, 426, 431, 505) and is closed; a
+ * protocol violation closes that connection with the RFC's close code; neither affects other connections or the
+ * loops. Unexpected internal errors go to the builder's error handler (stderr by default).
+ *
+ * <p><b>Lifecycle:</b> {@link #start()} binds; {@link #stop()} closes every session with 1001, waits up to the
+ * stop timeout, then closes the remaining sockets and ends every thread the server started. Both run once.
+ */
+public final class WebSocketServer {
+    private final Builder config;
+    private final ServerSettings settings;
+    private final RequestRouter router;
+    private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+    private final Set<ServerSession> sessions = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final CountDownLatch stopDone = new CountDownLatch(1);
+    private final Object closedSignal = new Object();
+    private EventLoopGroup loops;
+    private ServerSocketChannel listener;
+    private ExecutorService ownedExecutor;
+    private Executor callbackExecutor;
+    private volatile InetSocketAddress boundAddress;
+
+    private WebSocketServer(Builder b) {
+        this.config = b;
+        this.settings = new ServerSettings(b.engineConfig, b.handshakeTimeout.toNanos(), b.idleTimeout.toNanos(),
+                b.pingInterval.toNanos(), b.pongTimeout.toNanos(), b.closeTimeout.toNanos(), b.highWaterMark,
+                b.lowWaterMark, b.policy, b.maxHeadBytes, b.maxHeaderFields);
+        StaticFiles files = b.staticDirectory != null ? StaticFiles.fromDirectory(b.staticDirectory)
+                : b.staticClasspathFolder != null
+                ? StaticFiles.fromClasspath(b.staticClasspathFolder, WebSocketServer.class.getClassLoader())
+                : null;
+        this.router = new RequestRouter(b.routes, files);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Binds the port and starts the event loops.
+     *
+     * @return this server
+     * @throws IOException           if the address cannot be bound (the server is then stopped)
+     * @throws IllegalStateException if called twice
+     */
+    public WebSocketServer start() throws IOException {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("already started");
+        }
+        if (config.blockingCallbacks) {
+            callbackExecutor = config.callbackExecutor;
+            if (callbackExecutor == null) {
+                ownedExecutor = CallbackExecutors.newDefault();
+                callbackExecutor = ownedExecutor;
+            }
+        }
+        loops = new EventLoopGroup(config.eventLoops, "duplex-server-" + config.port, config.errorHandler);
+        try {
+            listener = ServerSocketChannel.open();
+            listener.bind(new InetSocketAddress(config.host, config.port), config.backlog);
+            listener.configureBlocking(false);
+            boundAddress = (InetSocketAddress) listener.getLocalAddress();
+            EventLoop acceptLoop = loops.get(0);
+            Acceptor acceptor = new Acceptor(listener, this::accepted, config.errorHandler);
+            CountDownLatch registered = new CountDownLatch(1);
+            IOException[] failure = new IOException[1];
+            acceptLoop.execute(() -> {
+                try {
+                    acceptLoop.register(listener, SelectionKey.OP_ACCEPT, acceptor);
+                } catch (IOException e) {
+                    failure[0] = e;
+                } finally {
+                    registered.countDown();
+                }
+            });
+            if (!registered.await(10, TimeUnit.SECONDS) || failure[0] != null) {
+                throw failure[0] != null ? failure[0] : new IOException("the accept loop did not start");
+            }
+        } catch (IOException | RuntimeException e) {
+            stop();
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop();
+            throw new IOException("interrupted while starting", e);
+        }
+        return this;
+    }
+
+    /** The port bound; useful after {@code port(0)}. */
+    public int port() {
+        return boundAddress().getPort();
+    }
+
+    public InetSocketAddress boundAddress() {
+        InetSocketAddress a = boundAddress;
+        if (a == null) {
+            throw new IllegalStateException("not started");
+        }
+        return a;
+    }
+
+    /** TCP connections open now, whether still in HTTP or upgraded. */
+    public int openConnections() {
+        return openConnections.get();
+    }
+
+    /** A snapshot of the open WebSocket sessions. */
+    public List<ServerSession> sessions() {
+        return List.copyOf(sessions);
+    }
+
+    /** Sends one text message to every target, encoding the frame once; see {@link #broadcast(Collection, EncodedFrame)}. */
+    public void broadcast(Collection<ServerSession> targets, String text) {
+        broadcast(targets, EncodedFrame.text(text));
+    }
+
+    /** Sends one binary message to every target, encoding the frame once. */
+    public void broadcast(Collection<ServerSession> targets, ByteBuffer data) {
+        broadcast(targets, EncodedFrame.binary(data));
+    }
+
+    /**
+     * Sends an already encoded frame to every target: each target's event loop gets one task for the whole batch,
+     * and every connection queues the same shared bytes. The high-water policy applies per target
+     * ({@link BackpressurePolicy#DROP} skips a full target, the close policies close it); closed targets are
+     * skipped. Any thread.
+     */
+    public void broadcast(Collection<ServerSession> targets, EncodedFrame frame) {
+        Map<EventLoop, List<ServerConnection>> byLoop = new IdentityHashMap<>();
+        for (ServerSession s : targets) {
+            ServerConnection c = s.connection();
+            byLoop.computeIfAbsent(c.loop(), l -> new ArrayList<>()).add(c);
+        }
+        byLoop.forEach((loop, batch) -> loop.run(() -> {
+            for (ServerConnection c : batch) {
+                c.sendEncoded(frame);
+            }
+        }));
+    }
+
+    /**
+     * Closes every session with 1001 (going away), waits up to the stop timeout for them to finish, closes the
+     * remaining sockets, and stops every thread the server started. Idempotent; later calls wait for the first.
+     */
+    public void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            awaitUninterruptibly(stopDone);
+            return;
+        }
+        try {
+            closeListener();
+            for (ServerConnection c : connections) {
+                c.loop().execute(c::goingAway);
+            }
+            awaitConnectionsClosed(config.stopTimeout.toNanos());
+            if (loops != null) {
+                loops.shutdown(config.stopTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            }
+            if (ownedExecutor != null) {
+                ownedExecutor.shutdown();
+                ownedExecutor.awaitTermination(config.stopTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stopDone.countDown();
+        }
+    }
+
+    private void closeListener() {
+        ServerSocketChannel l = listener;
+        if (l != null) {
+            try {
+                l.close();
+            } catch (IOException e) {
+                config.errorHandler.accept(e);
+            }
+            loops.get(0).execute(() -> { }); // wakes the selector so the closed key is flushed
+        }
+    }
+
+    private void awaitConnectionsClosed(long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        synchronized (closedSignal) {
+            while (openConnections.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                TimeUnit.NANOSECONDS.timedWait(closedSignal, left);
+            }
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- package-private
+
+    ServerSettings settings() {
+        return settings;
+    }
+
+    RequestRouter router() {
+        return router;
+    }
+
+    private void accepted(SocketChannel socket) {
+        if (stopped.get()) {
+            closeQuietly(socket);
+            return;
+        }
+        EventLoop loop = loops.next();
+        try {
+            socket.configureBlocking(false);
+            socket.socket().setTcpNoDelay(true);
+            Transport transport = config.tls == null ? new PlainTransport(socket)
+                    : new TlsTransport(socket, config.tls.newServerEngine());
+            ServerConnection connection = new ServerConnection(this, loop, transport, callbackExecutor);
+            openConnections.incrementAndGet();
+            connections.add(connection);
+            loop.execute(connection::start);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(socket);
+            config.errorHandler.accept(e);
+        }
+    }
+
+    void connectionClosed(ServerConnection connection) {
+        if (connections.remove(connection)) {
+            openConnections.decrementAndGet();
+            synchronized (closedSignal) {
+                closedSignal.notifyAll();
+            }
+        }
+    }
+
+    void sessionOpened(ServerSession session) {
+        sessions.add(session);
+    }
+
+    void sessionClosed(ServerSession session) {
+        sessions.remove(session);
+    }
+
+    private static void closeQuietly(SocketChannel socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing more to do
+        }
+    }
+
+    /**
+     * Configures a {@link WebSocketServer}. Not thread-safe; every setter checks its argument. Defaults: all
+     * interfaces, port 8080, one loop per core, 10 s handshake timeout, no idle timeout, no pings (30 s pong
+     * timeout once enabled), 5 s close timeout, 5 s stop timeout, high-water mark 1 MiB and low-water mark 256 KiB
+     * with {@link BackpressurePolicy#PAUSE_READING}, 8 KiB request heads with at most 100 fields, the engine's
+     * default limits (16 MiB messages), callbacks on the event loop.
+     */
+    public static final class Builder {
+        private String host = "0.0.0.0";
+        private int port = 8080;
+        private int backlog = 1024;
+        private int eventLoops = Runtime.getRuntime().availableProcessors();
+        private final Map<String, Route> routes = new LinkedHashMap<>();
+        private Path staticDirectory;
+        private String staticClasspathFolder;
+        private TlsConfig tls;
+        private EngineConfig engineConfig = EngineConfig.defaults();
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration idleTimeout = Duration.ZERO;
+        private Duration pingInterval = Duration.ZERO;
+        private Duration pongTimeout = Duration.ofSeconds(30);
+        private Duration closeTimeout = Duration.ofSeconds(5);
+        private Duration stopTimeout = Duration.ofSeconds(5);
+        private long highWaterMark = 1 << 20;
+        private long lowWaterMark = 256 << 10;
+        private BackpressurePolicy policy = BackpressurePolicy.PAUSE_READING;
+        private int maxHeadBytes = 8 * 1024;
+        private int maxHeaderFields = 100;
+        private boolean blockingCallbacks;
+        private Executor callbackExecutor;
+        private Consumer<Throwable> errorHandler = e -> {
+            System.err.println("duplex server: " + e);
+        };
+
+        private Builder() {
+        }
+
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host);
+            return this;
+        }
+
+        /** The port to listen on; 0 picks a free one (see {@link WebSocketServer#port()}). */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        public Builder backlog(int backlog) {
+            this.backlog = positive(backlog, "backlog");
+            return this;
+        }
+
+        /** How many selector threads serve connections. */
+        public Builder eventLoops(int count) {
+            this.eventLoops = positive(count, "eventLoops");
+            return this;
+        }
+
+        public Builder endpoint(String path, Endpoint endpoint) {
+            return endpoint(path, endpoint, EndpointOptions.defaults());
+        }
+
+        /**
+         * Serves WebSocket at {@code path} (exact match, e.g. {@code /chat}; the query is ignored for matching).
+         *
+         * @throws IllegalArgumentException if the path does not start with '/' or is taken
+         */
+        public Builder endpoint(String path, Endpoint endpoint, EndpointOptions options) {
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("an endpoint path starts with '/': " + path);
+            }
+            if (routes.putIfAbsent(path, new Route(path, Objects.requireNonNull(endpoint),
+                    Objects.requireNonNull(options))) != null) {
+                throw new IllegalArgumentException("two endpoints at " + path);
+            }
+            return this;
+        }
+
+        /** Answers other GET and HEAD requests with the files under {@code directory}. */
+        public Builder staticFiles(Path directory) {
+            this.staticDirectory = Objects.requireNonNull(directory);
+            this.staticClasspathFolder = null;
+            return this;
+        }
+
+        /** Answers other GET and HEAD requests with resources under a classpath folder, e.g. {@code "web"}. */
+        public Builder staticResources(String classpathFolder) {
+            this.staticClasspathFolder = Objects.requireNonNull(classpathFolder);
+            this.staticDirectory = null;
+            return this;
+        }
+
+        /** Serves wss and https instead of ws and http. */
+        public Builder tls(TlsConfig tls) {
+            this.tls = Objects.requireNonNull(tls);
+            return this;
+        }
+
+        /** Frame and message limits of every connection. */
+        public Builder engineConfig(EngineConfig config) {
+            this.engineConfig = Objects.requireNonNull(config);
+            return this;
+        }
+
+        /** How long a client has to complete TLS and send a full request (slowloris guard). */
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = positive(timeout, "handshakeTimeout");
+            return this;
+        }
+
+        /** Closes (1001) a session that received nothing for this long; zero turns it off. */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = notNegative(timeout, "idleTimeout");
+            return this;
+        }
+
+        /**
+         * Pings a session that was quiet for {@code interval}; if nothing at all arrives within {@code pongTimeout}
+         * after the ping, the connection is dropped (onClose reports 1006). A zero interval turns pings off.
+         */
+        public Builder ping(Duration interval, Duration pongTimeout) {
+            this.pingInterval = notNegative(interval, "ping interval");
+            this.pongTimeout = positive(pongTimeout, "pongTimeout");
+            return this;
+        }
+
+        /** How long to wait for the peer's close frame (and TCP close) after ours before dropping the socket. */
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = positive(timeout, "closeTimeout");
+            return this;
+        }
+
+        /** How long {@link WebSocketServer#stop()} lets sessions finish their close handshake. */
+        public Builder stopTimeout(Duration timeout) {
+            this.stopTimeout = notNegative(timeout, "stopTimeout");
+            return this;
+        }
+
+        /**
+         * Backpressure: above {@code high} buffered bytes the policy applies; with
+         * {@link BackpressurePolicy#PAUSE_READING} reading resumes at or below {@code low}.
+         */
+        public Builder backpressure(long high, long low, BackpressurePolicy policy) {
+            if (high < 1 || low < 0 || low > high) {
+                throw new IllegalArgumentException("need 0 <= low <= high and high >= 1; got " + low + ", " + high);
+            }
+            this.highWaterMark = high;
+            this.lowWaterMark = low;
+            this.policy = Objects.requireNonNull(policy);
+            return this;
+        }
+
+        /** Limits of a request head; a larger one gets 431. */
+        public Builder requestLimits(int maxHeadBytes, int maxHeaderFields) {
+            this.maxHeadBytes = positive(maxHeadBytes, "maxHeadBytes");
+            this.maxHeaderFields = positive(maxHeaderFields, "maxHeaderFields");
+            return this;
+        }
+
+        /**
+         * Runs endpoint callbacks on virtual threads (JDK 21+) or a cached pool, one at a time per session, so they
+         * may block. The executor is shut down by {@link WebSocketServer#stop()}.
+         */
+        public Builder blockingCallbacks() {
+            this.blockingCallbacks = true;
+            this.callbackExecutor = null;
+            return this;
+        }
+
+        /** Runs endpoint callbacks on {@code executor}, one at a time per session; the caller owns the executor. */
+        public Builder callbackExecutor(Executor executor) {
+            this.blockingCallbacks = true;
+            this.callbackExecutor = Objects.requireNonNull(executor);
+            return this;
+        }
+
+        /** Receives unexpected internal errors (failed accepts, bugs); must not throw. */
+        public Builder errorHandler(Consumer<Throwable> handler) {
+            this.errorHandler = Objects.requireNonNull(handler);
+            return this;
+        }
+
+        public WebSocketServer build() {
+            return new WebSocketServer(this);
+        }
+
+        private static int positive(int n, String what) {
+            if (n < 1) {
+                throw new IllegalArgumentException(what + " must be at least 1, was " + n);
+            }
+            return n;
+        }
+
+        private static Duration positive(Duration d, String what) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, was " + d);
+            }
+            return d;
+        }
+
+        private static Duration notNegative(Duration d, String what) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(what + " must not be negative, was " + d);
+            }
+            return d;
+        }
+    }
+}
