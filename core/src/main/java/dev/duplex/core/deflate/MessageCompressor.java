@@ -85,7 +85,16 @@ final class MessageCompressor {
         if (!fin) {
             return ByteBuffer.wrap(out, 0, outLength);
         }
-        // A sync flush always ends in the empty stored block 00 00 ff ff, which RFC 7692 says to remove.
+        if (outLength == 0) {
+            // Nothing new since the previous fragment's flush (an empty last fragment, or an empty message with
+            // context takeover): zlib emits nothing. Send the first byte of an empty stored block, which the
+            // peer completes with the 00 00 ff ff it appends (RFC 7692 section 7.2.3.6).
+            out[0] = 0;
+            ByteBuffer result = ByteBuffer.wrap(out, 0, 1);
+            endMessage();
+            return result;
+        }
+        // A sync flush ends in the empty stored block 00 00 ff ff, which RFC 7692 section 7.2.1 says to remove.
         if (outLength < 4 || out[outLength - 4] != 0 || out[outLength - 3] != 0
                 || out[outLength - 2] != (byte) 0xff || out[outLength - 1] != (byte) 0xff) {
             throw new IllegalStateException("sync flush did not end in an empty stored block");
