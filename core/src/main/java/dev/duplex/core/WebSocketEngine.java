@@ -231,8 +231,8 @@ public final class WebSocketEngine {
             }
             boolean messageEnd = frameEnd && frameFin;
             if (messageEncoded) {
+                int limit = in.limit(); // before window() narrows it: the frames after this one are in there
                 ByteBuffer piece = window(in, pos, len);
-                int limit = in.limit();
                 try {
                     extension.decode(piece, messageEnd, decoded);
                 } finally {
