@@ -420,7 +420,7 @@ public final class WebSocketEngine {
     /**
      * Sends a text message. Lone surrogates become U+FFFD.
      *
-     * @return false when nothing was sent because a close frame has already been sent
+     * @return false when nothing was sent because a close frame has already been sent or the transport ended
      * @throws IllegalStateException while a fragmented message started with {@link #sendFragment} is open
      */
     public boolean sendText(CharSequence text) {
@@ -469,7 +469,7 @@ public final class WebSocketEngine {
      *                                  so far are not valid UTF-8 (a code point may span fragments)
      */
     public boolean sendFragment(boolean text, ByteBuffer data, boolean last) {
-        if (closeSent) {
+        if (closeSent || eofSeen) {
             return false;
         }
         int opcode;
@@ -531,7 +531,7 @@ public final class WebSocketEngine {
         if (Utf8Encoder.encodedLength(reason) > MAX_CLOSE_REASON) {
             throw new IllegalArgumentException("close reason longer than 123 UTF-8 bytes");
         }
-        if (closeSent) {
+        if (closeSent || eofSeen) {
             return false;
         }
         writeClose(code, reason);
@@ -559,7 +559,7 @@ public final class WebSocketEngine {
         if (sendingFragments) {
             throw new IllegalStateException("a fragmented message is open: finish it with sendFragment(..., true)");
         }
-        return !closeSent;
+        return !closeSent && !eofSeen;
     }
 
     private void sendMessage(int opcode, ByteBuffer data) {
@@ -590,7 +590,7 @@ public final class WebSocketEngine {
         if (payload.remaining() > MAX_CONTROL_PAYLOAD) {
             throw new IllegalArgumentException(Opcode.name(opcode) + " payload over 125 bytes");
         }
-        if (closeSent) {
+        if (closeSent || eofSeen) {
             return false;
         }
         writer.write(out, FrameWriter.FIN | opcode, payload);

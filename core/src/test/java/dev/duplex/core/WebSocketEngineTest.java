@@ -533,4 +533,15 @@ class WebSocketEngineTest {
         assertEquals(0, s.engine.outbound().size());
         assertThrows(IllegalStateException.class, () -> s.engine.sendText("after"));
     }
+
+    @Test
+    void nothingIsSentAfterTheTransportEnded() {
+        EngineFixture s = EngineFixture.server();
+        s.engine.receiveEof();
+        assertFalse(s.engine.sendText("late"));
+        assertFalse(s.engine.sendFragment(false, ByteBuffer.allocate(1), true));
+        assertFalse(s.engine.ping(ByteBuffer.allocate(0)));
+        assertFalse(s.engine.close(1000, ""));
+        assertEquals(0, s.engine.outbound().size());
+    }
 }
