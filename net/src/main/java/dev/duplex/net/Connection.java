@@ -1,0 +1,323 @@
+package dev.duplex.net;
+
+import dev.duplex.core.OutboundBuffer;
+import dev.duplex.core.WebSocketEngine;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
+/**
+ * One socket on an event loop: its {@link Transport}, the outbound queue, and, after the HTTP handshake, the
+ * {@link WebSocketEngine}. Before {@link #upgrade} the bytes read go to the listener (HTTP); after it they go to
+ * the engine. Bytes to send are HTTP bytes ({@link #writeRaw}) and then the engine's {@link OutboundBuffer},
+ * written with gathering writes; OP_WRITE is asked for only while bytes are pending.
+ *
+ * <p>Reads use the loop's shared read buffer (64 KiB), so an idle connection holds no read buffer and a read
+ * never grows one: the engine consumes everything it is given.
+ *
+ * <p><b>Threading:</b> not thread-safe; every method runs on the connection's {@link #loop()}. Other threads
+ * hop there with {@code loop().execute(...)}.
+ *
+ * <p><b>Errors:</b> an I/O or TLS failure, or an exception from the listener or the engine's handler, closes the
+ * socket and is reported once through {@link ConnectionListener#onClosed}; the loop carries on.
+ */
+final class Connection implements IoHandler {
+    private static final int MAX_READS_PER_WAKEUP = 16;
+
+    private final EventLoop loop;
+    private final Transport transport;
+    private final ConnectionListener listener;
+    private final OutboundBuffer outbound;
+    private final ArrayDeque<ByteBuffer> raw = new ArrayDeque<>();
+    private long rawBytes;
+    private SelectionKey key;
+    private WebSocketEngine engine;
+    private boolean readingPaused;
+    private boolean writeWaiting;
+    private boolean closeAfterFlush;
+    private boolean outputShut;
+    private boolean closed;
+    private Object owner;
+
+    Connection(EventLoop loop, Transport transport, ConnectionListener listener) {
+        this.loop = loop;
+        this.transport = transport;
+        this.listener = listener;
+        this.outbound = new OutboundBuffer(loop.bufferPool());
+    }
+
+    /** Registers the socket for reading and starts the TLS handshake if any. Loop thread only. */
+    void start() {
+        try {
+            transport.channel().configureBlocking(false);
+            key = loop.register(transport.channel(), SelectionKey.OP_READ, this);
+            flush();
+        } catch (IOException | RuntimeException e) {
+            closeNow(e);
+        }
+    }
+
+    /**
+     * Takes over an already registered key (a client that connected with OP_CONNECT) and starts. Loop thread only.
+     */
+    void start(SelectionKey registered) {
+        key = registered;
+        key.attach(this);
+        setInterest(SelectionKey.OP_READ, true);
+        flush();
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    /** The engine's outbound queue; hand it to the engine in {@link #upgrade}. */
+    OutboundBuffer outbound() {
+        return outbound;
+    }
+
+    WebSocketEngine engine() {
+        return engine;
+    }
+
+    /** Whatever the owner wants to find from the connection (its session object). */
+    Object owner() {
+        return owner;
+    }
+
+    void owner(Object owner) {
+        this.owner = owner;
+    }
+
+    SocketAddress remoteAddress() {
+        try {
+            return transport.channel().getRemoteAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    boolean isOpen() {
+        return !closed;
+    }
+
+    /** From now on bytes read go to {@code engine}, which must queue into {@link #outbound()}. */
+    void upgrade(WebSocketEngine engine) {
+        if (engine.outbound() != outbound) {
+            throw new IllegalArgumentException("the engine must write into this connection's outbound buffer");
+        }
+        this.engine = engine;
+    }
+
+    /** Queues bytes to write before anything the engine queues (HTTP responses); takes ownership of them. */
+    void writeRaw(ByteBuffer bytes) {
+        raw.add(bytes);
+        rawBytes += bytes.remaining();
+    }
+
+    /** Bytes queued and not yet on the wire: HTTP bytes, engine frames and TLS records. */
+    long bufferedAmount() {
+        return rawBytes + outbound.size() + transport.pendingBytes();
+    }
+
+    void pauseReading() {
+        if (!readingPaused) {
+            readingPaused = true;
+            setInterest(SelectionKey.OP_READ, false);
+        }
+    }
+
+    void resumeReading() {
+        if (readingPaused) {
+            readingPaused = false;
+            setInterest(SelectionKey.OP_READ, true);
+        }
+    }
+
+    boolean isReadingPaused() {
+        return readingPaused;
+    }
+
+    /**
+     * Closes the socket once everything queued is written (sending TLS close_notify and a TCP FIN first).
+     * Reading stops. The owner bounds the wait with a timer that calls {@link #close}.
+     */
+    void closeAfterFlush() {
+        if (closed) {
+            return;
+        }
+        closeAfterFlush = true;
+        flush();
+    }
+
+    /** Closes the socket now, dropping whatever is queued. Idempotent. */
+    void close() {
+        closeNow(null);
+    }
+
+    @Override
+    public void onReady(SelectionKey key) {
+        int ready = key.readyOps();
+        if ((ready & SelectionKey.OP_WRITE) != 0) {
+            boolean wasWaiting = writeWaiting;
+            flush();
+            if (wasWaiting && !closed) {
+                listener.onWriteProgress(this);
+                if (!closed && !writeWaiting && bufferedAmount() == 0) {
+                    listener.onDrain(this);
+                }
+            }
+        }
+        if ((ready & SelectionKey.OP_READ) != 0 && !closed && !readingPaused) {
+            readAvailable();
+        }
+    }
+
+    @Override
+    public void onLoopError(Throwable error) {
+        closeNow(error);
+    }
+
+    private void readAvailable() {
+        ByteBuffer buffer = loop.readBuffer();
+        try {
+            for (int i = 0; i < MAX_READS_PER_WAKEUP && !closed && !readingPaused; i++) {
+                buffer.clear();
+                int n = transport.read(buffer);
+                if (n < 0) {
+                    onEof();
+                    return;
+                }
+                if (n == 0) {
+                    break;
+                }
+                buffer.flip();
+                deliver(buffer);
+            }
+            flush();
+        } catch (IOException | RuntimeException e) {
+            closeNow(e);
+        } finally {
+            buffer.clear();
+        }
+    }
+
+    private void deliver(ByteBuffer buffer) {
+        if (engine == null) {
+            listener.onHandshakeData(this, buffer);
+            if (engine == null || !buffer.hasRemaining() || closed) {
+                return;
+            }
+        }
+        engine.receive(buffer);
+    }
+
+    private void onEof() {
+        if (engine != null) {
+            engine.receiveEof();
+        }
+        closeNow(null);
+    }
+
+    /** Writes what the socket takes now and asks for OP_WRITE only if bytes remain. */
+    void flush() {
+        if (closed) {
+            return;
+        }
+        try {
+            boolean done = transport.flushPending() && writeRawQueue() && writeOutbound();
+            if (done && closeAfterFlush) {
+                if (!outputShut) {
+                    outputShut = true;
+                    transport.closeOutbound();
+                    done = transport.flushPending();
+                }
+                if (done) {
+                    closeNow(null);
+                    return;
+                }
+            }
+            writeWaiting = !done;
+            setInterest(SelectionKey.OP_WRITE, !done);
+        } catch (IOException | RuntimeException e) {
+            closeNow(e);
+        }
+    }
+
+    private boolean writeRawQueue() throws IOException {
+        while (!raw.isEmpty()) {
+            ByteBuffer[] array = raw.toArray(new ByteBuffer[0]);
+            long written = transport.write(array, 0, array.length);
+            rawBytes -= written;
+            while (!raw.isEmpty() && !raw.peek().hasRemaining()) {
+                raw.poll();
+            }
+            if (written == 0 && !raw.isEmpty()) {
+                return false;
+            }
+        }
+        return transport.flushPending();
+    }
+
+    private boolean writeOutbound() throws IOException {
+        ByteBuffer[] gather = loop.gatherBuffers();
+        try {
+            while (!outbound.isEmpty()) {
+                int n = outbound.gather(gather);
+                long written = transport.write(gather, 0, n);
+                outbound.reclaim();
+                if (written == 0) {
+                    return false;
+                }
+            }
+            return transport.flushPending();
+        } finally {
+            Arrays.fill(gather, null);
+        }
+    }
+
+    private void setInterest(int op, boolean on) {
+        if (key == null || !key.isValid()) {
+            return;
+        }
+        try {
+            int ops = key.interestOps();
+            int wanted = on ? ops | op : ops & ~op;
+            if (closeAfterFlush) {
+                wanted &= ~SelectionKey.OP_READ;
+            }
+            if (wanted != ops) {
+                key.interestOps(wanted);
+            }
+        } catch (CancelledKeyException ignored) {
+            // closed concurrently by the loop's shutdown
+        }
+    }
+
+    private void closeNow(Throwable cause) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (key != null) {
+            key.cancel();
+        }
+        transport.close();
+        if (engine != null) {
+            engine.receiveEof();
+        }
+        outbound.release();
+        raw.clear();
+        rawBytes = 0;
+        listener.onClosed(this, cause);
+    }
+}
