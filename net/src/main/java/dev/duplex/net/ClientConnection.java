@@ -248,6 +248,7 @@ final class ClientConnection implements IoHandler, ConnectionListener {
         phase = Phase.HANDSHAKE;
         connection = new Connection(loop, transport, this);
         connection.writeRaw(ByteBuffer.wrap(handshake.request()));
+        key.interestOps(0); // drop OP_CONNECT (and the proxy's interests): the Connection sets its own
         connection.start(key);
     }
 
