@@ -218,7 +218,7 @@ class WebSocketClientTest {
             assertThrows(IllegalArgumentException.class, () -> ws.close(1000, "\uD800"));
             assertEquals(WebSocket.CONNECTING, ws.readyState(), "bad arguments change nothing");
             ws.close(3000, "é".repeat(61)); // 122 bytes: allowed
-            assertEquals(WebSocket.CLOSING, ws.readyState());
+            assertTrue(ws.readyState() >= WebSocket.CLOSING, "CLOSING at once (CLOSED once the loop aborted)");
             // closing while connecting fails the attempt, as in the browser
             rec.next(ErrorEvent.class);
             assertEquals(1006, rec.next(CloseEvent.class).code());
