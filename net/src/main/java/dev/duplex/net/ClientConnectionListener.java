@@ -1,0 +1,26 @@
+package dev.duplex.net;
+
+import dev.duplex.core.CloseStatus;
+import dev.duplex.core.handshake.HandshakeResult;
+
+import java.nio.ByteBuffer;
+
+/** What a {@link ClientConnection} reports to its {@link WebSocket}; every call is on the event loop thread. */
+interface ClientConnectionListener {
+
+    /** The opening handshake succeeded. */
+    void onOpen(ClientConnection connection, HandshakeResult result);
+
+    /** A complete message; {@code data} is only valid during the call. */
+    void onMessage(ClientConnection connection, boolean text, ByteBuffer data);
+
+    /** The bytes queued for the network changed (written out, or more were queued). */
+    void onOutboundChanged(ClientConnection connection, long queuedBytes);
+
+    /**
+     * The connection is over and its socket closed; called exactly once.
+     *
+     * @param error null after a close handshake or a clean end; otherwise why the connection failed
+     */
+    void onClosed(ClientConnection connection, CloseStatus status, Throwable error);
+}

@@ -1,0 +1,24 @@
+package dev.duplex.net;
+
+import dev.duplex.core.EngineConfig;
+import dev.duplex.core.extension.Extension;
+
+import javax.net.ssl.SSLContext;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything one connection attempt needs besides the handshake, fixed when the socket is built. Immutable.
+ *
+ * @param proxy          the CONNECT proxy, or null for a direct connection
+ * @param sslContext     the TLS context for wss, or null for the JDK default
+ * @param connectTimeout the bound on DNS, TCP, proxy, TLS and the opening handshake together
+ * @param closeTimeout   how long to wait for the server's close frame after ours
+ * @param closeLinger    how long to wait, after the close handshake, for the server to close TCP (RFC 6455
+ *                       section 7.1.1) before closing it ourselves
+ * @param engineConfig   limits for the protocol engine
+ * @param extensions     extensions for the engine (none negotiated yet: the client offers none)
+ */
+record ConnectionSettings(HttpProxy proxy, SSLContext sslContext, Duration connectTimeout, Duration closeTimeout,
+                          Duration closeLinger, EngineConfig engineConfig, List<Extension> extensions) {
+}
