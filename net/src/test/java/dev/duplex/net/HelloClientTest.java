@@ -1,5 +1,7 @@
 package dev.duplex.net;
 
+import dev.duplex.net.examples.HelloClient;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -1,11 +1,13 @@
-package dev.duplex.net;
+package dev.duplex.net.examples;
+
+import dev.duplex.net.WebSocket;
 
 import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Example: opens a WebSocket, sends "Hello Server!", prints the first message that comes back and closes.
- * Run with {@code java dev.duplex.net.HelloClient ws://host:port/path}. Blocks the calling thread for at most
+ * Run with {@code java dev.duplex.net.examples.HelloClient ws://host:port/path}. Blocks the calling thread for at most
  * 10 seconds per step; the socket's events run on the shared client loop.
  */
 public final class HelloClient {
