@@ -42,6 +42,8 @@ final class Connection implements IoHandler {
     private boolean closeAfterFlush;
     private boolean outputShut;
     private boolean closed;
+    private boolean readScheduled;
+    private final Runnable readTask = this::readScheduledNow;
     private Object owner;
     private long lastReadNanos = System.nanoTime();
 
@@ -150,6 +152,25 @@ final class Connection implements IoHandler {
         if (readingPaused) {
             readingPaused = false;
             setInterest(SelectionKey.OP_READ, true);
+            scheduleRead(); // the transport may hold bytes it read before the pause: no OP_READ announces them
+        }
+    }
+
+    /**
+     * Reads again on a task, not on the selector: after a pause or the per-wakeup read cap, a TLS transport may
+     * already hold whole records taken off the socket, and an empty socket never becomes readable for them.
+     */
+    private void scheduleRead() {
+        if (!readScheduled && !closed) {
+            readScheduled = true;
+            loop.execute(readTask);
+        }
+    }
+
+    private void readScheduledNow() {
+        readScheduled = false;
+        if (!closed && !readingPaused && key != null) {
+            readAvailable();
         }
     }
 
@@ -202,6 +223,7 @@ final class Connection implements IoHandler {
     private void readAvailable() {
         ByteBuffer buffer = loop.readBuffer();
         try {
+            boolean more = true;
             for (int i = 0; i < MAX_READS_PER_WAKEUP && !closed && !readingPaused; i++) {
                 buffer.clear();
                 int n = transport.read(buffer);
@@ -210,6 +232,7 @@ final class Connection implements IoHandler {
                     return;
                 }
                 if (n == 0) {
+                    more = false;
                     break;
                 }
                 lastReadNanos = System.nanoTime();
@@ -217,6 +240,9 @@ final class Connection implements IoHandler {
                 if (!closeAfterFlush) {
                     deliver(buffer);
                 }
+            }
+            if (more && !closed && !readingPaused) {
+                scheduleRead(); // stopped at the cap with input maybe buffered in the transport
             }
             flush();
         } catch (IOException | RuntimeException e) {

@@ -210,6 +210,15 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         loop.run(() -> closeOnLoop(code, reason));
     }
 
+    /**
+     * Any thread: drops the socket now, with no close frame and without flushing what is queued (what a crashed
+     * server looks like to the peer); onClose reports 1006. Not public API: tests reach it through a helper.
+     */
+    void abort() {
+        closing = true;
+        loop.run(connection::close);
+    }
+
     /** Server stop: open sessions get 1001, connections still in the HTTP phase are dropped. */
     void goingAway() {
         if (engine == null) {
