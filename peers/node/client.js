@@ -71,9 +71,13 @@ let perMessageDeflate = false;
 if (opts.deflate === true && opts['no-deflate'] !== true) {
   perMessageDeflate = {
     serverNoContextTakeover: opts['server-no-context-takeover'] === true,
-    clientNoContextTakeover: opts['client-no-context-takeover'] === true,
     threshold: 0,
   };
+  // Without the flag leave ws's default (undefined): an explicit false makes ws reject a server that sends
+  // client_no_context_takeover unasked, which RFC 7692 section 7.1.1.2 allows.
+  if (opts['client-no-context-takeover'] === true) {
+    perMessageDeflate.clientNoContextTakeover = true;
+  }
   if (opts['server-max-window-bits'] !== undefined) {
     perMessageDeflate.serverMaxWindowBits = intOpt(opts, 'server-max-window-bits');
   }
