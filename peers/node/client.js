@@ -20,7 +20,9 @@
 // With no close step the client waits for the server to close.
 //
 // Everything it sees is printed to stdout as one JSON object per line:
-//   {"event":"open","protocol":"..","extensions":".."}
+//   {"event":"open","protocol":"..","extensions":"..","negotiated":".."}
+//   (negotiated: each accepted extension with the parameters the server
+//   answered, header style, e.g. "permessage-deflate; server_max_window_bits=10")
 //   {"event":"message","type":"text","length":N,"sha256":"..","data":".."}
 //   {"event":"message","type":"binary","length":N,"sha256":"..","hex":".."}
 //   {"event":"ping","data":".."}  {"event":"pong","data":".."}
@@ -69,9 +71,13 @@ let perMessageDeflate = false;
 if (opts.deflate === true && opts['no-deflate'] !== true) {
   perMessageDeflate = {
     serverNoContextTakeover: opts['server-no-context-takeover'] === true,
-    clientNoContextTakeover: opts['client-no-context-takeover'] === true,
     threshold: 0,
   };
+  // Without the flag leave ws's default (undefined): an explicit false makes ws reject a server that sends
+  // client_no_context_takeover unasked, which RFC 7692 section 7.1.1.2 allows.
+  if (opts['client-no-context-takeover'] === true) {
+    perMessageDeflate.clientNoContextTakeover = true;
+  }
   if (opts['server-max-window-bits'] !== undefined) {
     perMessageDeflate.serverMaxWindowBits = intOpt(opts, 'server-max-window-bits');
   }
@@ -97,7 +103,7 @@ const timer = setTimeout(() => {
 }, intOpt(opts, 'timeout-ms', 30000));
 
 ws.on('open', async () => {
-  emit({ event: 'open', protocol: ws.protocol, extensions: ws.extensions });
+  emit({ event: 'open', protocol: ws.protocol, extensions: ws.extensions, negotiated: negotiated() });
   try {
     for (const step of steps) {
       await runStep(step);
@@ -108,6 +114,15 @@ ws.on('open', async () => {
     ws.terminate();
   }
 });
+
+function negotiated() {
+  return Object.entries(ws._extensions).map(([name, ext]) => {
+    const params = Object.entries(ext.params || {})
+      .filter(([, v]) => v !== undefined && v !== false)
+      .map(([k, v]) => (v === true ? k : `${k}=${v}`));
+    return [name, ...params].join('; ');
+  }).join(', ');
+}
 
 function runStep(step) {
   const sp = step.indexOf(' ');

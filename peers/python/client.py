@@ -9,7 +9,8 @@
 Same steps, output and exit status as peers/node/client.js:
     text <payload> | text-size <n> | binary-hex <hex> | binary-size <n>
     ping [payload] | wait <n> | close [code] [reason]
-One JSON object per line on stdout: open, message (type, length, sha256, data
+One JSON object per line on stdout: open (protocol, extensions, and negotiated:
+the extensions with the parameters in force, header style), message (type, length, sha256, data
 or hex up to 65536 bytes), pong, close (code, reason, clean), error, timeout.
 (websockets answers pings itself and does not report them, so there is no
 "ping" event here.) Exit 0 after a closing handshake, 1 on an error or an
@@ -98,6 +99,20 @@ class Client:
             raise ValueError(f"unknown step: {step}")
 
 
+def negotiated(ext) -> str:
+    """An accepted extension with the parameters in force, header style (a client: remote = server)."""
+    parts = [ext.name]
+    if getattr(ext, "remote_no_context_takeover", False):
+        parts.append("server_no_context_takeover")
+    if getattr(ext, "local_no_context_takeover", False):
+        parts.append("client_no_context_takeover")
+    if hasattr(ext, "remote_max_window_bits"):
+        parts.append(f"server_max_window_bits={ext.remote_max_window_bits}")
+    if hasattr(ext, "local_max_window_bits"):
+        parts.append(f"client_max_window_bits={ext.local_max_window_bits}")
+    return "; ".join(parts)
+
+
 async def session(args, steps) -> int:
     kwargs = dict(max_size=args.max_size, ping_interval=None, open_timeout=10, max_queue=64)
     if args.protocol:
@@ -118,7 +133,8 @@ async def session(args, steps) -> int:
         emit({"event": "error", "message": f"{type(e).__name__}: {e}"})
         return 1
     emit({"event": "open", "protocol": ws.subprotocol or "",
-          "extensions": ", ".join(e.name for e in ws.extensions)})
+          "extensions": ", ".join(e.name for e in ws.extensions),
+          "negotiated": ", ".join(negotiated(e) for e in ws.extensions)})
     client = Client(ws)
     reader = asyncio.ensure_future(client.reader())
     failed = False

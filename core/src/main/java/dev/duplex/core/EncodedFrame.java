@@ -47,6 +47,18 @@ public final class EncodedFrame {
         return bytes.remaining();
     }
 
+    /**
+     * A fresh read-only view of the message's payload (the frame without its header), for a connection that must
+     * encode the message itself, e.g. one with permessage-deflate.
+     */
+    public ByteBuffer payload() {
+        ByteBuffer b = bytes.duplicate();
+        int len7 = b.get(1) & 0x7F;
+        int header = len7 < 126 ? 2 : len7 == 126 ? 4 : 10;
+        b.position(b.position() + header);
+        return b.slice();
+    }
+
     /** A fresh read-only view of the frame's bytes. */
     public ByteBuffer bytes() {
         return bytes.duplicate();

@@ -1,5 +1,7 @@
 package dev.duplex.net;
 
+import dev.duplex.core.deflate.PerMessageDeflate;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -72,9 +74,23 @@ public final class EndpointOptions {
             return this;
         }
 
+        /**
+         * Sets how the endpoint answers extension offers; replaces any earlier {@link #compression} setting.
+         * The default, {@link ExtensionNegotiator#NONE}, accepts none.
+         */
         public Builder extensions(ExtensionNegotiator negotiator) {
             this.extensions = Objects.requireNonNull(negotiator);
             return this;
+        }
+
+        /**
+         * Turns on permessage-deflate (RFC 7692) for this endpoint with these settings (shared by all its
+         * connections); shorthand for {@code extensions(ExtensionNegotiator.of(deflate))}, so it replaces any
+         * earlier {@link #extensions} setting. Clients that offer no acceptable permessage-deflate stay
+         * uncompressed. Broadcast still works: compressed connections compress each broadcast message themselves.
+         */
+        public Builder compression(PerMessageDeflate deflate) {
+            return extensions(ExtensionNegotiator.of(Objects.requireNonNull(deflate, "deflate")));
         }
 
         /**

@@ -65,7 +65,7 @@ final class RequestRouter {
         }
         Acceptance acceptance;
         String subprotocol;
-        ExtensionNegotiator.Negotiated extensions;
+        ExtensionNegotiator.Negotiated extensions = null;
         try {
             acceptance = options.acceptHook().check(request);
             if (!acceptance.isAccepted()) {
@@ -78,6 +78,9 @@ final class RequestRouter {
                     HttpHeaders.empty());
             return new Upgrade(route, hello, subprotocol, extensions, acceptance.attachment(), response);
         } catch (RuntimeException e) {
+            if (extensions != null) {
+                extensions.releaseAll(); // no 101 goes out: nothing else will release them
+            }
             return error(500, "the endpoint's handshake hook failed");
         }
     }

@@ -38,6 +38,8 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
     private final Runnable flushTask = this::flushNow;
     private RequestParser parser;
     private boolean responding;
+    /** Whether the engine runs an extension that transforms messages (shared frames cannot be used). */
+    private boolean transforming;
     private WebSocketEngine engine;
     private Endpoint endpoint;
     private volatile ServerSession session;
@@ -116,6 +118,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
 
     private void upgrade(RequestRouter.Upgrade upgrade, HttpRequest request) {
         handshakeTimer.cancel();
+        transforming = !upgrade.extensions().extensions().isEmpty();
         engine = new WebSocketEngine(Role.SERVER, settings.engineConfig(), this, connection.outbound(),
                 upgrade.extensions().extensions());
         connection.writeRaw(ByteBuffer.wrap(upgrade.response101()));
@@ -313,12 +316,26 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         return send(p.remaining(), () -> engine.sendBinary(p));
     }
 
-    /** On the loop (broadcast): queues a shared frame if the policy lets it in. */
+    /**
+     * On the loop (broadcast): queues a shared frame if the policy lets it in. A connection with a transforming
+     * extension (permessage-deflate) cannot send shared bytes, so it encodes the frame's payload itself.
+     */
     void sendEncoded(EncodedFrame frame) {
         if (closing || engine == null || admit(frame.size()) == SendResult.REFUSED) {
             return;
         }
-        if (connection.isOpen() && engine.sendEncoded(frame)) {
+        if (!connection.isOpen()) {
+            return;
+        }
+        boolean queued;
+        if (!transforming) {
+            queued = engine.sendEncoded(frame);
+        } else if (frame.isText()) {
+            queued = engine.sendText(frame.payload());
+        } else {
+            queued = engine.sendBinary(frame.payload());
+        }
+        if (queued) {
             afterQueued();
         }
     }

@@ -174,7 +174,9 @@ public final class WebSocketServer {
 
     /**
      * Sends an already encoded frame to every target: each target's event loop gets one task for the whole batch,
-     * and every connection queues the same shared bytes. The high-water policy applies per target
+     * and every connection without a transforming extension queues the same shared bytes; a connection that
+     * negotiated permessage-deflate compresses the frame's payload itself (as {@code sendText}/{@code sendBinary}
+     * would), so mixed compressed and uncompressed targets all get the message. The high-water policy applies per target
      * ({@link BackpressurePolicy#DROP} skips a full target, the close policies close it); closed targets are
      * skipped. Any thread.
      */
