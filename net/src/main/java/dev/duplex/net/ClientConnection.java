@@ -308,15 +308,23 @@ final class ClientConnection implements IoHandler, ConnectionListener {
         }
         if (protocolError != null) {
             connection.closeAfterFlush();
+            lingerThenClose();
             return;
         }
         if (engine.state() == WebSocketEngine.State.CLOSED) {
-            // Close handshake done (RFC 6455 7.1.1): the server closes TCP first; wait a bounded time for it.
-            if (closeTimer != null) {
-                closeTimer.cancel();
-            }
-            closeTimer = loop.schedule(settings.closeLinger().toNanos(), connection::close);
+            lingerThenClose();
         }
+    }
+
+    /**
+     * The close frames are exchanged, or ours failed the connection (RFC 6455 7.1.1): the server closes TCP first,
+     * so wait a bounded time for it, then close ourselves.
+     */
+    private void lingerThenClose() {
+        if (closeTimer != null) {
+            closeTimer.cancel();
+        }
+        closeTimer = loop.schedule(settings.closeLinger().toNanos(), connection::close);
     }
 
     // ------------------------------------------------------------------------------------------- ending
