@@ -6,6 +6,8 @@ import dev.duplex.core.EngineHandler;
 import dev.duplex.core.ProtocolException;
 import dev.duplex.core.Role;
 import dev.duplex.core.WebSocketEngine;
+import dev.duplex.core.extension.Extension;
+import dev.duplex.core.extension.ExtensionNegotiation;
 import dev.duplex.core.handshake.ClientHandshake;
 import dev.duplex.core.handshake.HandshakeResult;
 import dev.duplex.core.handshake.HttpResponse;
@@ -22,6 +24,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -265,9 +268,11 @@ final class ClientConnection implements IoHandler, ConnectionListener {
             return;
         }
         HandshakeResult result = handshake.validate(response, data);
+        // A response the client did not allow throws HandshakeException (502): the Connection closes and
+        // onClosed reports it as a failure to connect (error, then 1006).
+        List<Extension> extensions = ExtensionNegotiation.clientAccept(settings.extensions(), result.extensions());
         connectTimer.cancel();
-        engine = new WebSocketEngine(Role.CLIENT, settings.engineConfig(), new Handler(), c.outbound(),
-                settings.extensions());
+        engine = new WebSocketEngine(Role.CLIENT, settings.engineConfig(), new Handler(), c.outbound(), extensions);
         c.upgrade(engine);
         phase = Phase.OPEN;
         listener.onOpen(this, result);

@@ -15,7 +15,8 @@ import java.util.Arrays;
  * One socket on an event loop: its {@link Transport}, the outbound queue, and, after the HTTP handshake, the
  * {@link WebSocketEngine}. Before {@link #upgrade} the bytes read go to the listener (HTTP); after it they go to
  * the engine. Bytes to send are HTTP bytes ({@link #writeRaw}) and then the engine's {@link OutboundBuffer},
- * written with gathering writes; OP_WRITE is asked for only while bytes are pending.
+ * written with gathering writes; OP_WRITE is asked for only while bytes are pending and the socket, not the TLS
+ * handshake, holds them up.
  *
  * <p>Reads use the loop's shared read buffer (64 KiB), so an idle connection holds no read buffer and a read
  * never grows one: the engine consumes everything it is given.
@@ -285,7 +286,11 @@ final class Connection implements IoHandler {
                 }
             }
             writeWaiting = !done;
-            setInterest(SelectionKey.OP_WRITE, !done);
+            // Bytes queued while the TLS handshake waits for the peer (a client's upgrade request before the
+            // server's handshake reply) cannot be written yet, and OP_WRITE would fire at once, for ever: wait for
+            // the reply (OP_READ), whose read ends with a flush. Ask for OP_WRITE only when the socket is the limit.
+            boolean awaitingPeer = !done && !transport.isReady() && transport.pendingBytes() == 0;
+            setInterest(SelectionKey.OP_WRITE, !done && !awaitingPeer);
         } catch (IOException | RuntimeException e) {
             closeNow(e);
         }

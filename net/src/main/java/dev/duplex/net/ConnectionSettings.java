@@ -1,7 +1,7 @@
 package dev.duplex.net;
 
 import dev.duplex.core.EngineConfig;
-import dev.duplex.core.extension.Extension;
+import dev.duplex.core.extension.ExtensionFactory;
 
 import javax.net.ssl.SSLContext;
 import java.time.Duration;
@@ -17,8 +17,9 @@ import java.util.List;
  * @param closeLinger    how long to wait, after the close handshake, for the server to close TCP (RFC 6455
  *                       section 7.1.1) before closing it ourselves
  * @param engineConfig   limits for the protocol engine
- * @param extensions     extensions for the engine (none negotiated yet: the client offers none)
+ * @param extensions     the extensions the client offers (in order of preference); the server's answer is
+ *                       checked against them and the accepted ones are created for the engine
  */
 record ConnectionSettings(HttpProxy proxy, SSLContext sslContext, Duration connectTimeout, Duration closeTimeout,
-                          Duration closeLinger, EngineConfig engineConfig, List<Extension> extensions) {
+                          Duration closeLinger, EngineConfig engineConfig, List<ExtensionFactory> extensions) {
 }

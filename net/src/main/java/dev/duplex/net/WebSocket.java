@@ -82,7 +82,7 @@ public final class WebSocket {
 
     private volatile long networkBuffered;
     private volatile String protocol = "";
-    private volatile List<String> extensions = List.of();
+    private volatile String extensions = "";
     private volatile BinaryType binaryType;
 
     // loop thread only
@@ -153,8 +153,13 @@ public final class WebSocket {
         return protocol;
     }
 
-    /** The names of the extensions the server accepted; empty before open or when none. */
-    public List<String> extensions() {
+    /**
+     * The extensions the server selected, as the browser reports them: the {@code Sec-WebSocket-Extensions} value
+     * of the server's answer (e.g. {@code "permessage-deflate; client_max_window_bits=15"}, re-rendered from the
+     * parsed header). Empty before open, when the server accepted none, and when no compression was offered (see
+     * {@link WebSocketBuilder#compression}).
+     */
+    public String extensions() {
         return extensions;
     }
 
@@ -365,7 +370,8 @@ public final class WebSocket {
                 return;
             }
         }
-        ClientHandshake handshake = new ClientHandshake(url, config.subprotocols(), List.of(), config.headers(), null);
+        ClientHandshake handshake = new ClientHandshake(url, config.subprotocols(), config.extensionOffers(), config.headers(),
+                null);
         current = new ClientConnection(eventLoop.loop(), handshake, config.settings(), new Listener(),
                 eventLoop.resolver());
         current.start();
@@ -378,7 +384,7 @@ public final class WebSocket {
                 return;
             }
             protocol = result.subprotocol() == null ? "" : result.subprotocol();
-            extensions = result.extensions().stream().map(ExtensionOffer::name).toList();
+            extensions = ExtensionOffer.renderHeader(result.extensions());
             int succeeded = attempt;
             attempt = 0;
             synchronized (lock) {

@@ -1,6 +1,9 @@
 package dev.duplex.net;
 
 import dev.duplex.core.EngineConfig;
+import dev.duplex.core.deflate.PerMessageDeflate;
+import dev.duplex.core.extension.ExtensionFactory;
+import dev.duplex.core.extension.ExtensionNegotiation;
 import dev.duplex.core.handshake.ClientHandshake;
 import dev.duplex.core.handshake.HttpHeaders;
 
@@ -26,7 +29,7 @@ import java.util.function.Consumer;
  * <p>Defaults: no subprotocols or extra headers, the JDK's default trust (with SNI and hostname verification,
  * which cannot be disabled), no proxy, connect timeout 10 s, close timeout 5 s, close linger 2 s, no
  * reconnection, events on the shared {@link ClientEventLoop}, {@link BinaryType#BYTE_BUFFER}, at most 16 MiB
- * buffered, the engine's default limits (16 MiB messages).
+ * buffered, the engine's default limits (16 MiB messages), no compression.
  */
 public final class WebSocketBuilder {
     private final URI uri;
@@ -43,6 +46,7 @@ public final class WebSocketBuilder {
     private BinaryType binaryType = BinaryType.BYTE_BUFFER;
     private long maxBufferedAmount = 16L << 20;
     private EngineConfig engineConfig = EngineConfig.defaults();
+    private PerMessageDeflate compression;
     private final List<Consumer<WebSocket>> registrations = new ArrayList<>();
 
     WebSocketBuilder(URI uri) {
@@ -149,6 +153,19 @@ public final class WebSocketBuilder {
         return this;
     }
 
+    /**
+     * Offers permessage-deflate (RFC 7692) with these parameters, e.g. {@code PerMessageDeflate.defaults()}.
+     * The server may decline: the socket then opens without compression and {@link WebSocket#extensions()} is
+     * empty. A server answer the client did not allow (parameters it did not offer, a larger window than it asked
+     * for, a missing {@code server_no_context_takeover} it requested) fails the connection like any handshake
+     * failure: an {@link ErrorEvent} with a {@link dev.duplex.core.handshake.HandshakeException}, then a
+     * {@link CloseEvent} with 1006. One {@link PerMessageDeflate} may be shared by many sockets.
+     */
+    public WebSocketBuilder compression(PerMessageDeflate deflate) {
+        this.compression = Objects.requireNonNull(deflate, "deflate");
+        return this;
+    }
+
     public WebSocketBuilder onOpen(Consumer<? super OpenEvent> handler) {
         registrations.add(ws -> ws.setOnOpen(handler));
         return this;
@@ -182,7 +199,7 @@ public final class WebSocketBuilder {
      * @throws IllegalArgumentException for bad subprotocols or a header the handshake writes itself
      */
     public WebSocket connect() {
-        new ClientHandshake(uri, subprotocols, List.of(), headers.build(), null); // argument checks, now
+        new ClientHandshake(uri, subprotocols, extensionOffers(), headers.build(), null); // argument checks, now
         WebSocket ws = new WebSocket(this, new EventDispatcher(eventExecutor));
         for (Consumer<WebSocket> r : registrations) {
             r.accept(ws);
@@ -210,6 +227,14 @@ public final class WebSocketBuilder {
         return headers.build();
     }
 
+    List<ExtensionFactory> extensionFactories() {
+        return compression == null ? List.of() : List.of(compression);
+    }
+
+    List<dev.duplex.core.handshake.ExtensionOffer> extensionOffers() {
+        return ExtensionNegotiation.clientOffers(extensionFactories());
+    }
+
     ReconnectPolicy reconnectPolicy() {
         return reconnect;
     }
@@ -228,7 +253,7 @@ public final class WebSocketBuilder {
 
     ConnectionSettings settings() {
         return new ConnectionSettings(proxy, sslContext, connectTimeout, closeTimeout, closeLinger, engineConfig,
-                List.of());
+                extensionFactories());
     }
 
     private static Duration positive(Duration d, String what) {
