@@ -129,6 +129,24 @@ class ProxyAndTlsTest {
     }
 
     @Test
+    void wssThroughProxyVerifiesTheServerAtTheEndOfTheTunnel() throws Exception {
+        String auth = Base64.getEncoder().encodeToString("user:secret".getBytes(StandardCharsets.UTF_8));
+        try (RawServer server = new RawServer(tlsServerSocket()); ServerSocket proxy = startProxy(auth)) {
+            WebSocket ws = rec.attach(WebSocket.builder("wss://localhost:" + server.port() + "/tunnel").eventLoop(loop)
+                    .trustStore(resource("client-test-trust.p12"), PASSWORD)
+                    .proxy(HttpProxy.of("127.0.0.1", proxy.getLocalPort()).withBasicAuth("user", "secret"))).connect();
+            RawPeer peer = server.accept();
+            peer.acceptUpgrade();
+            assertEquals("localhost:" + server.port(), peer.requestHeaders.get("host"));
+            rec.next(OpenEvent.class);
+            ws.send("tls inside the tunnel");
+            assertEquals("tls inside the tunnel", peer.readFrame().text());
+            peer.writeText("and back");
+            assertEquals("and back", rec.next(MessageEvent.class).text());
+        }
+    }
+
+    @Test
     void connectsThroughProxyWithBasicAuth() throws Exception {
         String auth = Base64.getEncoder().encodeToString("user:pa:ss".getBytes(StandardCharsets.UTF_8));
         try (RawServer server = new RawServer(); ServerSocket proxy = startProxy(auth)) {
