@@ -60,6 +60,14 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--memory", description = "Keep topics in memory only: nothing survives a restart.")
     boolean memory;
 
+    @Option(names = "--history", defaultValue = "1000", paramLabel = "N",
+            description = "Messages kept per topic for history and resume (default: ${DEFAULT-VALUE}; 0 keeps none).")
+    int history;
+
+    @Option(names = "--history-age", defaultValue = "24", paramLabel = "HOURS",
+            description = "Messages older than this are dropped from history (default: ${DEFAULT-VALUE} h).")
+    long historyHours;
+
     @Option(names = "--tls-cert", paramLabel = "FILE",
             description = "PEM certificate chain: serve https and wss (needs --tls-key).")
     Path tlsCertificate;
@@ -139,6 +147,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (staticDirectory != null && !Files.isDirectory(staticDirectory)) {
             throw new ParameterException(spec.commandLine(), "--static " + staticDirectory + " is not a directory");
+        }
+        if (history < 0 || historyHours < 1) {
+            throw new ParameterException(spec.commandLine(), "--history must be >= 0 and --history-age >= 1");
         }
         if (demoIntervalMillis < 10) {
             throw new ParameterException(spec.commandLine(), "--demo-interval must be at least 10 ms");

@@ -8,6 +8,7 @@ import dev.duplex.net.WebSocketServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -40,7 +41,9 @@ final class Serving implements AutoCloseable {
      */
     static Serving start(ServeCommand options, WebSocketServer.Builder builder, Consumer<Throwable> errors)
             throws IOException {
-        Hub.Builder hubBuilder = Hub.builder().errorHandler(errors);
+        Hub.Builder hubBuilder = Hub.builder()
+                .errorHandler(errors)
+                .history(options.history, Duration.ofHours(options.historyHours));
         Path data = options.effectiveDataDirectory();
         if (data == null) {
             hubBuilder.inMemory();
