@@ -94,10 +94,13 @@ export class Subscription {
 
 /**
  * A hub connection. Create it with {@link connect}. Events ({@link Hub#on}):
- * - "state" {state, previous, attempt, delay, code, reason}: connecting, open, closing, closed, reconnecting
+ * - "state" {state, previous, attempt, delay, code, reason, wasClean}: connecting, open, closing, closed,
+ *   reconnecting. After an unexpected close, "reconnecting" comes with `delay` (the wait before attempt number
+ *   `attempt`, with the close's code and reason), then again without `delay` when that attempt starts.
  * - "welcome" the server's welcome frame ({session, name, server, limits})
  * - "error" {code, message, id, topic}: server errors not tied to a pending request, and client-side failures
  * - "message" every message of every topic, after the subscription's own callback
+ * - "pong" {id, rtt}: the answer to a heartbeat, with the round trip in ms
  */
 export class Hub {
   constructor(url, options = {}) {
@@ -106,18 +109,25 @@ export class Hub {
     this.subscriptions = new Map();
     this.listeners = new Map();
     this.pending = new Map();
+    this.pings = new Map();
     this.outbox = [];
     this.ws = null;
     this.nextId = 1;
     this.attempt = 0;
     this.welcome = null;
-    this.stateValue = State.CLOSED;
+    this.stateValue = State.CONNECTING;
     this.wanted = true;
     this.closedForGood = false;
     this.reconnectTimer = null;
     this.heartbeatTimer = null;
     this.deadlineTimer = null;
-    this.open(State.CONNECTING);
+    // Connect once the caller's synchronous code has run, so listeners added right after connect() see
+    // the first "connecting" event and subscriptions made then go out with the first open.
+    queueMicrotask(() => {
+      if (this.closedForGood || !this.wanted || this.ws) return;
+      this.emit("state", { state: State.CONNECTING, previous: State.CLOSED, attempt: 0 });
+      this.open(State.CONNECTING);
+    });
     if (typeof window !== "undefined") {
       // Back online: skip the rest of the backoff delay.
       this.onlineListener = () => {
@@ -153,7 +163,7 @@ export class Hub {
 
   /**
    * Adds an event listener. Returns a function that removes it.
-   * @param {"state"|"welcome"|"error"|"message"} event
+   * @param {"state"|"welcome"|"error"|"message"|"pong"} event
    * @param {Function} listener
    * @returns {Function}
    */
@@ -341,7 +351,6 @@ export class Hub {
     this.ws = ws;
     ws.onopen = () => {
       if (this.ws !== ws) return;
-      this.attempt = 0;
       this.setState(State.OPEN, {});
       this.startHeartbeat();
       for (const sub of this.subscriptions.values()) this.sendSubscribe(sub);
@@ -415,7 +424,10 @@ export class Hub {
     if (!heartbeatInterval) return;
     this.heartbeatTimer = setInterval(() => {
       if (!this.isOpen()) return;
-      this.sendFrame({ type: "ping", id: this.newId("h") });
+      const id = this.newId("h");
+      this.pings.set(id, performance.now());
+      if (this.pings.size > 16) this.pings.delete(this.pings.keys().next().value);
+      this.sendFrame({ type: "ping", id });
       if (!this.deadlineTimer) {
         this.deadlineTimer = setTimeout(() => {
           this.emit("error", { code: "heartbeat_timeout", message: `no answer within ${heartbeatTimeout} ms` });
@@ -472,6 +484,9 @@ export class Hub {
   handleFrame(f) {
     switch (f.type) {
       case "welcome":
+        // Only a server that speaks the protocol resets the backoff: one that accepts and then says nothing
+        // (or fails each time) keeps the delays growing.
+        this.attempt = 0;
         this.welcome = f;
         this.emit("welcome", f);
         break;
@@ -518,8 +533,13 @@ export class Hub {
         request.resolve({ topic: f.topic, seq: f.seq, ts: f.ts });
         break;
       }
+      case "pong": {
+        const sent = this.pings.get(f.id);
+        this.pings.delete(f.id);
+        if (sent !== undefined) this.emit("pong", { id: f.id, rtt: Math.round(performance.now() - sent) });
+        break;
+      }
       case "unsubscribed":
-      case "pong":
         this.pending.delete(f.id);
         break;
       case "error":

@@ -7,7 +7,7 @@ const topic = params.get("topic") || "live.demo";
 const POINTS = 60;
 const LIST = 30;
 
-const live = { hub: connect("/hub", { name: "live-viewer" }), values: [], count: 0, arrivals: [] };
+const live = { hub: connect("/hub", { name: "live-viewer" }), values: [], count: 0, arrivals: [], started: performance.now() };
 window.live = live;
 $("topic").textContent = topic;
 
@@ -72,5 +72,6 @@ setInterval(() => {
   $("buffered").textContent = live.hub.bufferedAmount;
   const now = performance.now();
   while (live.arrivals.length && live.arrivals[0] < now - 5000) live.arrivals.shift();
-  $("rate").textContent = (live.arrivals.length / 5).toFixed(1);
+  const span = Math.min(5000, now - live.started) / 1000;
+  $("rate").textContent = span > 0.5 ? (live.arrivals.length / span).toFixed(1) : "0.0";
 }, 250);
