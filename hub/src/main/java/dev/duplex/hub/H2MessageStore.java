@@ -1,6 +1,10 @@
 package dev.duplex.hub;
 
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.io.IOException;
 import java.sql.Connection;
@@ -20,6 +24,8 @@ import java.util.Map;
  * an acked message survives the process dying; the file is locked while the hub runs.
  */
 final class H2MessageStore implements MessageStore {
+    private final FileChannel lockFile;
+    private final FileLock lock;
     private final Connection db;
     private final PreparedStatement insert;
     private final PreparedStatement saveSeq;
@@ -30,9 +36,16 @@ final class H2MessageStore implements MessageStore {
     H2MessageStore(Path directory) {
         try {
             Files.createDirectories(directory);
+            lockFile = FileChannel.open(directory.resolve("hub.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            lock = tryLock(lockFile);
+            if (lock == null) {
+                lockFile.close();
+                throw new IOException("another hub uses this folder");
+            }
             String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve("hub")
                     + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
-            db = DriverManager.getConnection(url, "duplex", "");
+            db = openOrRelease(url);
             try (Statement s = db.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS hub_topic (topic VARCHAR(64) PRIMARY KEY, last_seq BIGINT NOT NULL)");
                 s.execute("CREATE TABLE IF NOT EXISTS hub_message (topic VARCHAR(64) NOT NULL, seq BIGINT NOT NULL,"
@@ -49,6 +62,25 @@ final class H2MessageStore implements MessageStore {
             db.commit();
         } catch (SQLException | IOException e) {
             throw new HubException("internal", "cannot open the hub store in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** H2 shares one database between connections of one JVM, so the hub's own lock keeps a second hub out. */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException sameJvm) {
+            return null;
+        }
+    }
+
+    private Connection openOrRelease(String url) throws SQLException, IOException {
+        try {
+            return DriverManager.getConnection(url, "duplex", "");
+        } catch (SQLException e) {
+            lock.release();
+            lockFile.close();
+            throw e;
         }
     }
 
@@ -167,6 +199,13 @@ final class H2MessageStore implements MessageStore {
             db.close();
         } catch (SQLException e) {
             throw failure("closing", e);
+        } finally {
+            try {
+                lock.release();
+                lockFile.close();
+            } catch (IOException ignored) {
+                // the lock goes with the process anyway
+            }
         }
     }
 

@@ -112,8 +112,12 @@ final class HubEndpoint implements Endpoint {
     @Override
     public void onDrain(ServerSession session) {
         if (session.attachment() instanceof HubConnection c) {
-            writer.submitControl(new Command.Action(hub -> hub.drained(c)));
+            onDrainOf(c);
         }
+    }
+
+    void onDrainOf(HubConnection c) {
+        writer.submitControl(new Command.Action(hub -> hub.drained(c)));
     }
 
     @Override
