@@ -30,9 +30,8 @@ import java.util.function.Consumer;
  * tests stop themselves.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {
-            "Serve the duplex hub (/hub), the demo pages (/ chat, /live.html live data, /duplex.js), the raw",
-            "endpoints /echo and /broadcast/{topic}, /healthz and /metrics (Prometheus) on one port."},
+        description = "Serve the duplex hub (/hub), the demo pages (/ chat, /live.html live data, /duplex.js), the "
+                + "raw endpoints /echo and /broadcast/{topic}, /healthz and /metrics (Prometheus) on one port.",
         footer = {"", "Environment: DUPLEX_TOKEN_SECRET is the default of --token-secret.",
             "Docs: docs/operations.md (options, metrics), docs/browser-client.md (duplex.js, pages)."})
 final class ServeCommand implements Callable<Integer> {
