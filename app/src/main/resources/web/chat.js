@@ -2,6 +2,8 @@
 import { connect } from "/duplex.js";
 
 const $ = (id) => document.getElementById(id);
+// ?token=<JWT> is passed on to the hub when the server requires tokens (--token-secret).
+const params = new URLSearchParams(location.search);
 const status = $("status");
 const messages = $("messages");
 const membersList = $("members");
@@ -71,7 +73,9 @@ function enter(room) {
   chat.room = room;
   messages.replaceChildren();
   $("room-title").textContent = room;
-  history.replaceState(null, "", "?room=" + encodeURIComponent(room));
+  const url = new URL(location.href);
+  url.searchParams.set("room", room);
+  history.replaceState(null, "", url);
   notice(`joined ${room}`, "joined");
   chat.subscription = chat.hub.subscribe(room, showMessage, {
     history: 50,
@@ -92,7 +96,7 @@ $("join-form").addEventListener("submit", (event) => {
   const room = $("room").value.trim();
   if (!name || !room) return;
   localStorage.setItem("duplex.name", name);
-  chat.hub = connect("/hub", { name });
+  chat.hub = connect("/hub", { name, token: params.get("token") || undefined });
   chat.hub.on("state", (e) => showState(e.state));
   chat.hub.on("welcome", (w) => { $("me").textContent = w.name; });
   chat.hub.on("error", (e) => notice(`error: ${e.message || e.code}`, "gap"));
@@ -126,7 +130,6 @@ toggle.addEventListener("click", () => {
 });
 
 // ?name=alice&room=lobby fills the form (and joins when both are given).
-const params = new URLSearchParams(location.search);
 $("name").value = params.get("name") || localStorage.getItem("duplex.name") || "";
 if (params.get("room")) $("room").value = params.get("room");
 if (params.get("name") && params.get("room")) $("join-form").requestSubmit();

@@ -7,7 +7,7 @@ const topic = params.get("topic") || "live.demo";
 const POINTS = 60;
 const LIST = 30;
 
-const live = { hub: connect("/hub", { name: "live-viewer" }), values: [], count: 0, arrivals: [], started: performance.now() };
+const live = { hub: connect("/hub", { name: "live-viewer", token: params.get("token") || undefined }), values: [], count: 0, arrivals: [], started: performance.now() };
 window.live = live;
 $("topic").textContent = topic;
 

@@ -150,6 +150,10 @@ final class ServeCommand implements Callable<Integer> {
         if (history < 0 || historyHours < 1) {
             throw new ParameterException(spec.commandLine(), "--history must be >= 0 and --history-age >= 1");
         }
+        if (!demoTopic.matches("[A-Za-z0-9_:-][A-Za-z0-9._:-]{0,63}")) {
+            throw new ParameterException(spec.commandLine(), "--demo-topic " + demoTopic
+                    + " is not a topic name (1-64 of A-Z a-z 0-9 . _ : -, not starting with '.')");
+        }
         if (demoIntervalMillis < 10) {
             throw new ParameterException(spec.commandLine(), "--demo-interval must be at least 10 ms");
         }

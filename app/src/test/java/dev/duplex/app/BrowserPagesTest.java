@@ -164,6 +164,26 @@ class BrowserPagesTest {
         }
     }
 
+    @Test
+    void withTokensRequiredThePagesPassTheTokenFromTheUrl() throws Exception {
+        String secret = "0123456789abcdef0123456789abcdef-test-secret";
+        String token = com.auth0.jwt.JWT.create().withClaim("name", "carol")
+                .withClaim("publish", List.of("*")).withClaim("subscribe", List.of("*"))
+                .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(secret));
+        try (Serving s = ServeCommandTest.start("--memory", "--no-demo", "--token-secret", secret);
+             Browser withToken = Browser.start();
+             Browser without = Browser.start()) {
+            withToken.open(s.httpBase() + "/?name=ignored&room=lobby&token=" + token);
+            awaitOpen(withToken);
+            withToken.waitFor("document.getElementById('me').textContent === 'carol'", WAIT);
+            say(withToken, "signed in");
+            without.open(s.httpBase() + "/?name=dave&room=lobby");
+            // every attempt is refused (401): the backoff goes on and the page never opens
+            without.waitFor("window.chat.hub.state === 'reconnecting' && window.chat.hub.attempt >= 2", WAIT);
+            assertEquals(0L, without.run("return document.querySelectorAll('#messages li.msg').length"));
+        }
+    }
+
     private static void awaitOpen(Browser b) {
         b.waitFor("window.chat ? window.chat.hub && window.chat.hub.state === 'open'"
                 + " && document.getElementById('status').dataset.state === 'open'"

@@ -196,6 +196,7 @@ class ServeCommandTest {
         assertThrows(CommandLine.ParameterException.class, () -> start("--memory", "--token-secret", "short"));
         assertThrows(CommandLine.ParameterException.class, () -> start("--memory", "--static", "/no/such/dir"));
         assertThrows(CommandLine.ParameterException.class, () -> start("--memory", "--demo-interval", "1"));
+        assertThrows(CommandLine.ParameterException.class, () -> start("--memory", "--demo-topic", "no spaces"));
     }
 
     @Test
