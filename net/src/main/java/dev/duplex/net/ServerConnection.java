@@ -404,10 +404,11 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         requestFlush();
     }
 
+    /** Loop thread: writes once at the end of this loop pass, however many messages are queued until then. */
     private void requestFlush() {
         if (!flushScheduled) {
             flushScheduled = true;
-            loop.execute(flushTask);
+            loop.atEndOfPass(flushTask);
         }
     }
 
