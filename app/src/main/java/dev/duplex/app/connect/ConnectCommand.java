@@ -71,7 +71,9 @@ public final class ConnectCommand implements Callable<Integer> {
     String exec;
 
     @Option(names = {"-w", "--wait"}, paramLabel = "SECONDS", defaultValue = "10",
-            description = "With --exec: how long to wait for the answer (default ${DEFAULT-VALUE}).")
+            description = "With --exec: how long to wait for the answer (default ${DEFAULT-VALUE}). At the end of"
+                    + " standard input: how long to wait for as many messages as were sent before closing (0: close"
+                    + " at once).")
     double waitSeconds;
 
     @Option(names = "--echo", description = "Send every message received back to the server (and print it).")
@@ -139,7 +141,7 @@ public final class ConnectCommand implements Callable<Integer> {
             return t;
         });
         ConnectSession session = new ConnectSession(builder(target, events), console,
-                new MessageRenderer(pretty, binaryFormat, interactive), echo);
+                new MessageRenderer(pretty, binaryFormat, interactive), echo, seconds(waitSeconds));
         Thread onCtrlC = new Thread(session::closeOnShutdown, "duplex-connect-shutdown");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         try {
@@ -169,8 +171,8 @@ public final class ConnectCommand implements Callable<Integer> {
         if (caFile != null && insecure) {
             throw usage("--ca and --insecure cannot be used together");
         }
-        if (!(waitSeconds > 0) || !(connectTimeoutSeconds > 0)) {
-            throw usage("--wait and --connect-timeout must be positive");
+        if (!(connectTimeoutSeconds > 0) || !(waitSeconds >= 0) || exec != null && waitSeconds == 0) {
+            throw usage("--connect-timeout (and --wait with --exec) must be positive, --wait not negative");
         }
     }
 

@@ -38,17 +38,32 @@ final class ConnectSession {
     private final ConsoleOutput console;
     private final MessageRenderer renderer;
     private final boolean echo;
+    private final Duration lingerAtEnd;
+    private final Object counts = new Object();
+    private long sent; // guarded by counts
+    private long received; // guarded by counts
     private final CompletableFuture<MessageEvent> firstMessage = new CompletableFuture<>();
+    /**
+     * Completed by our close listener, which runs after every message listener: unlike {@link WebSocket#whenClosed()}
+     * (completed on the loop), waiting on it means every message has been printed.
+     */
+    private final CompletableFuture<CloseEvent> closed = new CompletableFuture<>();
     private volatile boolean printEveryMessage = true;
     private volatile Throwable error;
     private volatile boolean closedByUs;
     private WebSocket socket;
 
-    ConnectSession(WebSocketBuilder builder, ConsoleOutput console, MessageRenderer renderer, boolean echo) {
+    /**
+     * @param echo        send every message received back
+     * @param lingerAtEnd at the end of the input, how long to wait for answers before closing (see {@link #converse})
+     */
+    ConnectSession(WebSocketBuilder builder, ConsoleOutput console, MessageRenderer renderer, boolean echo,
+                   Duration lingerAtEnd) {
         this.builder = builder;
         this.console = console;
         this.renderer = renderer;
         this.echo = echo;
+        this.lingerAtEnd = lingerAtEnd;
     }
 
     /**
@@ -103,7 +118,12 @@ final class ConnectSession {
         return finish(awaitClosed());
     }
 
-    /** Sends each line of {@code input} (or runs it as a command) until the connection ends. */
+    /**
+     * Sends each line of {@code input} (or runs it as a command) until the connection ends. At the end of the
+     * input (unless echoing, where the server leads) it waits until at least as many messages have arrived as were
+     * sent, at most {@code lingerAtEnd}, then closes with 1000: a request-response server gets to answer the
+     * last lines before the close handshake makes it stop.
+     */
     Outcome converse(InputStream input) throws InterruptedException {
         Thread reader = new Thread(() -> readLines(input), "duplex-connect-input");
         reader.setDaemon(true); // a blocked read of the terminal must not keep the process alive
@@ -113,9 +133,9 @@ final class ConnectSession {
             console.prompt();
         }
         try {
-            return finish(socket.whenClosed().get());
+            return finish(closed.get());
         } catch (ExecutionException e) {
-            throw new IllegalStateException("whenClosed never fails", e);
+            throw new IllegalStateException("the close future never fails", e);
         }
     }
 
@@ -124,7 +144,7 @@ final class ConnectSession {
         if (socket != null && socket.readyState() == WebSocket.OPEN) {
             closeByUs(1000, "");
             try {
-                socket.whenClosed().get(2, TimeUnit.SECONDS);
+                closed.get(2, TimeUnit.SECONDS);
             } catch (InterruptedException | ExecutionException | TimeoutException ignored) {
                 // exiting anyway
             }
@@ -154,7 +174,24 @@ final class ConnectSession {
             console.error("reading the input failed: " + e.getMessage());
         }
         if (!echo) { // in echo mode the server drives the session
+            awaitAnswers();
             closeByUs(1000, "");
+        }
+    }
+
+    private void awaitAnswers() {
+        long deadline = System.nanoTime() + lingerAtEnd.toNanos();
+        synchronized (counts) {
+            long left;
+            while (received < sent && socket.readyState() == WebSocket.OPEN
+                    && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(counts, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
@@ -195,6 +232,9 @@ final class ConnectSession {
                 console.error("not sent: the connection is closing");
                 return false;
             }
+            synchronized (counts) {
+                sent++;
+            }
         } catch (RuntimeException e) {
             console.error("not sent: " + e.getMessage());
         }
@@ -208,7 +248,11 @@ final class ConnectSession {
             return; // exec prints the answer itself
         }
         if (printEveryMessage) {
-            console.received(renderer.render(message));
+            try {
+                console.received(renderer.render(message));
+            } catch (RuntimeException | LinkageError e) {
+                console.error("could not print a message: " + e);
+            }
         }
         if (echo && socket.readyState() == WebSocket.OPEN) {
             try {
@@ -221,6 +265,10 @@ final class ConnectSession {
                 console.error("could not echo: " + e.getMessage());
             }
         }
+        synchronized (counts) { // after printing: the input thread may close as soon as it sees the count
+            received++;
+            counts.notifyAll();
+        }
     }
 
     private void onError(ErrorEvent event) {
@@ -228,7 +276,11 @@ final class ConnectSession {
     }
 
     private void onClose(CloseEvent event) {
+        synchronized (counts) {
+            counts.notifyAll();
+        }
         firstMessage.completeExceptionally(new IOException("closed: " + Outcome.describe(event)));
+        closed.complete(event);
     }
 
     // ------------------------------------------------------------------------------------------- ending
@@ -241,7 +293,7 @@ final class ConnectSession {
     /** The close event, or null if the connection did not end in time. */
     private CloseEvent awaitClosed() throws InterruptedException {
         try {
-            return socket.whenClosed().get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return closed.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             return null;
         }
