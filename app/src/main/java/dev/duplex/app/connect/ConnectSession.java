@@ -50,7 +50,8 @@ final class ConnectSession {
     private final CompletableFuture<CloseEvent> closed = new CompletableFuture<>();
     private volatile boolean printEveryMessage = true;
     private volatile Throwable error;
-    private volatile boolean closedByUs;
+    /** The code we closed with, or -1. */
+    private volatile int ourCloseCode = -1;
     private WebSocket socket;
 
     /**
@@ -108,7 +109,7 @@ final class ConnectSession {
             return new Outcome(ExitCodes.TIMEOUT, "no answer within " + wait.toMillis() / 1000.0 + " s");
         } catch (ExecutionException e) {
             CloseEvent close = awaitClosed();
-            Outcome outcome = close == null ? null : Outcome.closed(close, error, closedByUs);
+            Outcome outcome = close == null ? null : Outcome.closed(close, error, closedByUs(close));
             return new Outcome(outcome != null && outcome.exitCode() == ExitCodes.TIMEOUT ? ExitCodes.TIMEOUT
                     : ExitCodes.CLOSE_ERROR, "the connection closed before an answer arrived"
                     + (outcome == null || outcome.problem() == null ? "" : ": " + outcome.problem()));
@@ -286,8 +287,18 @@ final class ConnectSession {
     // ------------------------------------------------------------------------------------------- ending
 
     private void closeByUs(int code, String reason) {
-        closedByUs = true;
+        if (ourCloseCode == -1) {
+            ourCloseCode = code;
+        }
         socket.close(code, reason);
+    }
+
+    /**
+     * Whether the close was ours: the close event carries our code when we started the handshake and the
+     * server's when it did (it may have closed first while our close was on its way: then the code differs).
+     */
+    private boolean closedByUs(CloseEvent close) {
+        return close.code() == ourCloseCode;
     }
 
     /** The close event, or null if the connection did not end in time. */
@@ -305,6 +316,6 @@ final class ConnectSession {
             return new Outcome(ExitCodes.TIMEOUT, "the close handshake did not end within " + CLOSE_WAIT.toSeconds() + " s");
         }
         console.status("closed: " + Outcome.describe(close) + (close.wasClean() ? "" : " (no close handshake)"));
-        return Outcome.closed(close, error, closedByUs);
+        return Outcome.closed(close, error, closedByUs(close));
     }
 }
