@@ -74,14 +74,18 @@ final class TestServer implements AutoCloseable {
                     }
                 });
         if (tlsDir != null) {
-            b.tls(TlsConfig.fromPem(tlsDir.resolve("rsa-cert.pem"), tlsDir.resolve("rsa-key.pem")));
+            b.tls(TlsConfig.fromPkcs12(tlsDir.resolve("client-test-server.p12"), "changeit".toCharArray()));
         }
         this.scheme = tlsDir == null ? "ws" : "wss";
         this.server = b.build().start();
     }
 
     String url(String path) {
-        return scheme + "://127.0.0.1:" + server.port() + path;
+        return url("127.0.0.1", path);
+    }
+
+    String url(String host, String path) {
+        return scheme + "://" + host + ":" + server.port() + path;
     }
 
     @Override
