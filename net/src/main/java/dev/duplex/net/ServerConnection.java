@@ -14,7 +14,6 @@ import dev.duplex.core.handshake.ServerHandshake;
 
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -91,6 +90,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         try {
             request = parser.feed(data);
         } catch (HandshakeException e) {
+            server.countError();
             respond(new ByteBuffer[] {ByteBuffer.wrap(ServerHandshake.errorResponse(e))});
             return;
         }
@@ -99,6 +99,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         }
         RequestRouter.Outcome outcome = server.router().route(request);
         if (outcome instanceof RequestRouter.Respond r) {
+            server.countHttpRequest();
             respond(r.bytes());
         } else {
             upgrade((RequestRouter.Upgrade) outcome, request);
@@ -135,13 +136,15 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
 
     @Override
     public void onText(ByteBuffer utf8) {
-        String text = StandardCharsets.UTF_8.decode(utf8).toString();
+        loop.counters().messagesIn.add(1);
+        String text = loop.textDecoder().decode(utf8);
         ServerSession s = session;
         dispatch(() -> endpoint.onText(s, text));
     }
 
     @Override
     public void onBinary(ByteBuffer data) {
+        loop.counters().messagesIn.add(1);
         ServerSession s = session;
         if (callbacks == null) {
             dispatch(() -> endpoint.onBinary(s, data));
@@ -170,6 +173,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
 
     @Override
     public void onProtocolError(ProtocolException error) {
+        server.countError();
         closing = true;
         closeStarted = true;
         ServerSession s = session;
@@ -389,6 +393,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
     }
 
     private void afterQueued() {
+        loop.counters().messagesOut.add(1);
         loopBuffered = connection.bufferedAmount();
         if (loopBuffered > settings.highWaterMark()) {
             drainRequested = true;
@@ -466,6 +471,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         try {
             callback.run();
         } catch (RuntimeException | Error e) {
+            server.countError();
             ServerSession s = session;
             try {
                 endpoint.onError(s, e);
