@@ -238,9 +238,14 @@ final class Connection implements IoHandler {
                 }
                 lastReadNanos = System.nanoTime();
                 loop.counters().bytesIn.add(n);
+                boolean drained = buffer.hasRemaining() && transport.shortReadDrains();
                 buffer.flip();
                 if (!closeAfterFlush) {
                     deliver(buffer);
+                }
+                if (drained) {
+                    more = false; // the selector says when more arrives: no read that returns 0
+                    break;
                 }
             }
             if (more && !closed && !readingPaused) {
