@@ -39,6 +39,7 @@ final class EventLoop {
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
     private final ByteBuffer[] gatherBuffers = new ByteBuffer[64];
     private final LoopCounters counters = new LoopCounters();
+    private final TextDecoder textDecoder = new TextDecoder();
 
     /** Bytes one read takes from a socket; every connection on the loop shares the buffer. */
     static final int READ_BUFFER_SIZE = 64 * 1024;
@@ -106,6 +107,11 @@ final class EventLoop {
     /** Scratch array for gathering writes; loop thread only, used within one write call. */
     ByteBuffer[] gatherBuffers() {
         return gatherBuffers;
+    }
+
+    /** Decodes text messages on this loop; loop thread only. */
+    TextDecoder textDecoder() {
+        return textDecoder;
     }
 
     /** This loop's traffic counters: written on the loop thread only, readable anywhere. */

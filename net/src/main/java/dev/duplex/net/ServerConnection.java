@@ -14,7 +14,6 @@ import dev.duplex.core.handshake.ServerHandshake;
 
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -138,7 +137,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
     @Override
     public void onText(ByteBuffer utf8) {
         loop.counters().messagesIn.add(1);
-        String text = StandardCharsets.UTF_8.decode(utf8).toString();
+        String text = loop.textDecoder().decode(utf8);
         ServerSession s = session;
         dispatch(() -> endpoint.onText(s, text));
     }

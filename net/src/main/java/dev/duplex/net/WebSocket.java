@@ -406,7 +406,7 @@ public final class WebSocket {
         public void onMessage(ClientConnection c, boolean text, ByteBuffer data) {
             MessageEvent event;
             if (text) {
-                event = MessageEvent.text(WebSocket.this, StandardCharsets.UTF_8.decode(data).toString());
+                event = MessageEvent.text(WebSocket.this, eventLoop.loop().textDecoder().decode(data));
             } else {
                 byte[] copy = new byte[data.remaining()];
                 data.get(copy);
