@@ -49,6 +49,8 @@ final class BenchConnection implements EngineHandler {
     private ByteBuffer current;
     private ByteBuffer[] gather;
     private ErrorKind failureKind;
+    /** When the loop's timer queue holds this connection: the time it is due, else {@link Long#MIN_VALUE}. */
+    long timerDue = Long.MIN_VALUE;
     private String failureMessage;
 
     /** @param source the local address to bind, or null to let the kernel choose */
@@ -214,6 +216,9 @@ final class BenchConnection implements EngineHandler {
                 current = workload.nextBytes(loop.now());
                 if (current == null) {
                     setWriteInterest(false);
+                    if (workload.waitingForRate()) {
+                        loop.wakeAt(this, workload.dueNanos());
+                    }
                     return;
                 }
             }

@@ -12,6 +12,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +49,9 @@ final class BenchLoop implements Runnable {
     private final AtomicBoolean signalled = new AtomicBoolean();
     private final long timeoutNanos;
     private final int maxAttempting;
-    private final long tickNanos;
+    /** Connections waiting for a time (rate cap, probes), earliest first; select sleeps no longer than that. */
+    private final PriorityQueue<BenchConnection> timers =
+            new PriorityQueue<>((a, b) -> Long.compare(a.timerDue - b.timerDue, 0));
 
     private volatile Phase phase = Phase.CONNECT;
     private volatile long budgetShare = -1;
@@ -63,7 +66,6 @@ final class BenchLoop implements Runnable {
     private int attempting;
     private int budgetsLeft;
     private long nextSweep;
-    private long nextTick;
 
     BenchLoop(int number, BenchPlan plan, InetSocketAddress target, WorkloadFactory workloads, ErrorLog errors,
               CountDownLatch settled) {
@@ -75,7 +77,6 @@ final class BenchLoop implements Runnable {
         this.settled = settled;
         this.timeoutNanos = plan.timeout().toNanos();
         this.maxAttempting = Math.max(1, (plan.concurrency() + plan.threads() - 1) / plan.threads());
-        this.tickNanos = tickNanos(workloads.nanosPerMessagePerConnection());
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -87,13 +88,6 @@ final class BenchLoop implements Runnable {
         }
         this.thread = new Thread(this, "duplex-bench-" + number);
         thread.setDaemon(true);
-    }
-
-    /** How often to revisit connections held back by the rate cap: half a message interval, 1 to 20 ms. */
-    private static long tickNanos(double nanosPerMessage) {
-        long oneMilli = TimeUnit.MILLISECONDS.toNanos(1);
-        long max = PublisherWorkload.PROBE_INTERVAL_NANOS;
-        return nanosPerMessage <= 0 ? max : Math.max(oneMilli, Math.min(max, (long) (nanosPerMessage / 2)));
     }
 
     // ---------------------------------------------------------------------------------------- other threads
@@ -185,13 +179,10 @@ final class BenchLoop implements Runnable {
                 }
             }
         }
-        if (now >= nextTick && (loadStarted || seen == Phase.JOIN)) {
-            nextTick = now + tickNanos;
-            for (BenchConnection c : connections) {
-                if (c.state() == BenchConnection.State.OPEN && c.workload().waitingForRate()) {
-                    c.flush();
-                }
-            }
+        while (!timers.isEmpty() && timers.peek().timerDue - now <= 0) {
+            BenchConnection c = timers.poll();
+            c.timerDue = Long.MIN_VALUE;
+            c.flush();
         }
         if (now >= nextSweep) {
             nextSweep = now + SWEEP_NANOS;
@@ -204,10 +195,18 @@ final class BenchLoop implements Runnable {
 
     private long selectTimeout() {
         long until = nextSweep - now;
-        if (loadStarted || seen == Phase.JOIN) {
-            until = Math.min(until, Math.max(0, nextTick - now));
+        if (!timers.isEmpty()) {
+            until = Math.min(until, timers.peek().timerDue - now);
         }
         return Math.max(0, until);
+    }
+
+    /** Flushes {@code c} again at {@code due} (rate cap, probes); at most one pending time per connection. */
+    void wakeAt(BenchConnection c, long due) {
+        if (c.timerDue == Long.MIN_VALUE) {
+            c.timerDue = due;
+            timers.add(c);
+        }
     }
 
     private void onKey(SelectionKey key) {
@@ -268,7 +267,6 @@ final class BenchLoop implements Runnable {
             return;
         }
         loadStarted = true;
-        nextTick = now;
         for (BenchConnection c : connections) {
             if (c.state() == BenchConnection.State.OPEN) {
                 c.workload().start(now);

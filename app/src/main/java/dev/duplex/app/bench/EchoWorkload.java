@@ -96,6 +96,11 @@ final class EchoWorkload implements Workload {
     }
 
     @Override
+    public long dueNanos() {
+        return pacer.nextDue();
+    }
+
+    @Override
     public boolean timedOut(long now, long timeoutNanos) {
         return inFlight > 0 && now - sendTimes[head] > timeoutNanos;
     }

@@ -158,6 +158,11 @@ final class PublisherWorkload implements Workload {
     }
 
     @Override
+    public long dueNanos() {
+        return probing ? nextProbeAt : pacer.nextDue();
+    }
+
+    @Override
     public boolean timedOut(long now, long timeoutNanos) {
         // a subscriber that left may have been the last one a message waited for
         long done = completed.get();

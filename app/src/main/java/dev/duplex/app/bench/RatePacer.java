@@ -53,4 +53,9 @@ final class RatePacer {
     boolean waiting() {
         return waiting;
     }
+
+    /** When the next message falls due on the schedule. */
+    long nextDue() {
+        return start + (long) (scheduled * nanosPerMessage);
+    }
 }

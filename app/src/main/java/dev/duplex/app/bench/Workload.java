@@ -27,9 +27,17 @@ interface Workload {
         return null;
     }
 
-    /** True when {@link #nextBytes} held back only because of the rate cap: the loop asks again on its next tick. */
+    /**
+     * True when {@link #nextBytes} held back only because of the rate cap (or a timer of its own): the loop asks
+     * again at {@link #dueNanos()}.
+     */
     default boolean waitingForRate() {
         return false;
+    }
+
+    /** When {@link #waitingForRate()}, the {@link System#nanoTime()} at which to ask {@link #nextBytes} again. */
+    default long dueNanos() {
+        return 0;
     }
 
     /** True when the oldest message this connection waits for is older than {@code timeoutNanos}. */

@@ -35,11 +35,6 @@ final class WorkloadFactory {
         this.fanout = plan.mode() == Mode.FANOUT ? new FanoutState(plan.publishers(), plan.inFlight()) : null;
     }
 
-    /** Nanoseconds between two messages of one sending connection under {@code --rate}; 0 without a rate. */
-    double nanosPerMessagePerConnection() {
-        return ratePerConnection > 0 ? 1e9 / ratePerConnection : 0;
-    }
-
     FanoutState fanout() {
         return fanout;
     }
