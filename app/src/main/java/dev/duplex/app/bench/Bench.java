@@ -113,7 +113,13 @@ final class Bench {
             assignBudgets(budgets);
         }
         window.begin();
-        enter(Phase.MEASURE);
+        phase = Phase.MEASURE;
+        CountDownLatch windowOpen = new CountDownLatch(loops.size());
+        for (BenchLoop loop : loops) {
+            loop.openWindow(windowOpen);
+        }
+        waitFor(() -> windowOpen.getCount() == 0, Long.MAX_VALUE);
+        loops.forEach(BenchLoop::requestLoad);
         if (budgets != null) {
             CountDownLatch done = budgets;
             waitFor(() -> done.getCount() == 0 || openConnections() == 0, Long.MAX_VALUE);

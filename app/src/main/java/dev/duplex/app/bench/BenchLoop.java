@@ -54,6 +54,8 @@ final class BenchLoop implements Runnable {
             new PriorityQueue<>((a, b) -> Long.compare(a.timerDue - b.timerDue, 0));
 
     private volatile Phase phase = Phase.CONNECT;
+    private volatile boolean loadRequested;
+    private volatile CountDownLatch windowOpen = new CountDownLatch(0);
     private volatile long budgetShare = -1;
     private volatile CountDownLatch budgets;
     private volatile int openBudgeted;
@@ -61,6 +63,7 @@ final class BenchLoop implements Runnable {
     private Phase seen;
     private boolean measuring;
     private boolean loadStarted;
+    private boolean windowAcknowledged;
     private long now;
     private int nextToConnect;
     private int attempting;
@@ -121,6 +124,21 @@ final class BenchLoop implements Runnable {
     }
 
     /**
+     * Opens the measured window: the loop forgets the warm-up's figures, takes its budget, counts from now on,
+     * then counts {@code opened} down. Load already running (after a warm-up) goes on.
+     */
+    void openWindow(CountDownLatch opened) {
+        windowOpen = opened;
+        phase(Phase.MEASURE);
+    }
+
+    /** Starts the load if the warm-up did not: only once every loop counts, so no first delivery goes uncounted. */
+    void requestLoad() {
+        loadRequested = true;
+        selector.wakeup();
+    }
+
+    /**
      * Before the measured window of a counted run: this loop's connections complete {@code messages} between them,
      * and {@code latch} is counted down once they have (or have failed).
      */
@@ -149,7 +167,13 @@ final class BenchLoop implements Runnable {
         } catch (IOException | RuntimeException e) {
             errors.record(ErrorKind.PROTOCOL, "the bench loop failed: " + e);
         } finally {
+            if (!windowAcknowledged) {
+                windowOpen.countDown(); // ending early: nobody must wait for this loop's window
+            }
             for (BenchConnection c : connections) {
+                if (c.state() == BenchConnection.State.NEW) {
+                    settled.countDown(); // never attempted: the loop is ending early
+                }
                 c.closeQuietly();
             }
             try {
@@ -167,6 +191,9 @@ final class BenchLoop implements Runnable {
             if (!enter(p)) {
                 return false;
             }
+        }
+        if (loadRequested && !loadStarted) {
+            startLoad();
         }
         startConnects();
         selector.select(onKey, Math.max(1, TimeUnit.NANOSECONDS.toMillis(selectTimeout())));
@@ -249,7 +276,8 @@ final class BenchLoop implements Runnable {
                 if (budgetShare >= 0) {
                     distributeBudget(budgetShare);
                 }
-                startLoad();
+                windowAcknowledged = true;
+                windowOpen.countDown();
             }
             case HOLD -> measuring = false;
             case STOP -> {
