@@ -118,7 +118,8 @@ final class Bench {
         for (BenchLoop loop : loops) {
             loop.openWindow(windowOpen);
         }
-        waitFor(() -> windowOpen.getCount() == 0, Long.MAX_VALUE);
+        waitFor(() -> windowOpen.getCount() == 0 || loops.stream().anyMatch(l -> !l.thread().isAlive()),
+                Long.MAX_VALUE);
         loops.forEach(BenchLoop::requestLoad);
         if (budgets != null) {
             CountDownLatch done = budgets;
