@@ -124,6 +124,16 @@ class BenchCommandTest {
     }
 
     @Test
+    void connectionsComeFromTheGivenSourceAddresses() {
+        BenchRun run = BenchRun.of(TestServers.url(server, "/echo"), "--mode", "connect", "-c", "9",
+                "--hold", "0", "--source-addresses", "127.0.0.2-127.0.0.4");
+        assertEquals(0, run.exitCode(), run::toString);
+        assertEquals(9, run.number("connect", "opened"));
+        assertTrue(TestServers.ECHO_PEERS.containsAll(List.of("127.0.0.2", "127.0.0.3", "127.0.0.4")),
+                TestServers.ECHO_PEERS::toString);
+    }
+
+    @Test
     void handshakeRefusalsAreCountedAsHandshakeErrors() {
         BenchRun run = BenchRun.of(TestServers.url(server, "/no-such-endpoint"), "-c", "3", "-n", "10");
         assertEquals(1, run.exitCode(), run::toString);

@@ -14,6 +14,9 @@ final class TestServers {
     private TestServers() {
     }
 
+    /** Remote addresses of every connection /echo accepted. */
+    static final Set<String> ECHO_PEERS = ConcurrentHashMap.newKeySet();
+
     /** /echo sends every message back; /broadcast sends every message to every client there, sender included;
      *  /hangup closes the connection (1011) at the first message. */
     static WebSocketServer start() throws IOException {
@@ -23,6 +26,13 @@ final class TestServers {
                 .port(0)
                 .eventLoops(1)
                 .endpoint("/echo", new Endpoint() {
+                    @Override
+                    public void onOpen(ServerSession session) {
+                        if (session.remoteAddress() instanceof java.net.InetSocketAddress a) {
+                            ECHO_PEERS.add(a.getAddress().getHostAddress());
+                        }
+                    }
+
                     @Override
                     public void onText(ServerSession session, String text) {
                         session.send(text);
