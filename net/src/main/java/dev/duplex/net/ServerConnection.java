@@ -97,6 +97,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         if (request == null) {
             return;
         }
+        parser = null; // one request per connection: its buffers go now, not when the connection ends
         RequestRouter.Outcome outcome = server.router().route(request);
         if (outcome instanceof RequestRouter.Respond r) {
             server.countHttpRequest();
