@@ -34,7 +34,7 @@ final class Connection implements IoHandler {
     private final Transport transport;
     private final ConnectionListener listener;
     private final OutboundBuffer outbound;
-    private final ArrayDeque<ByteBuffer> raw = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> raw = new ArrayDeque<>(2); // handshake bytes only: rarely more than one
     private long rawBytes;
     private SelectionKey key;
     private WebSocketEngine engine;

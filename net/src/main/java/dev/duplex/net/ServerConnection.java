@@ -111,6 +111,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         responding = true;
         closing = true;
         handshakeTimer.cancel();
+        handshakeTimer = null; // the loop drops cancelled timers; an idle session should not keep it either
         for (ByteBuffer b : response) {
             connection.writeRaw(b);
         }
@@ -120,6 +121,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
 
     private void upgrade(RequestRouter.Upgrade upgrade, HttpRequest request) {
         handshakeTimer.cancel();
+        handshakeTimer = null; // the loop drops cancelled timers; an idle session should not keep it either
         transforming = !upgrade.extensions().extensions().isEmpty();
         engine = new WebSocketEngine(Role.SERVER, settings.engineConfig(), this, connection.outbound(),
                 upgrade.extensions().extensions());
