@@ -97,6 +97,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         if (request == null) {
             return;
         }
+        parser = null; // one request per connection: its buffers go now, not when the connection ends
         RequestRouter.Outcome outcome = server.router().route(request);
         if (outcome instanceof RequestRouter.Respond r) {
             server.countHttpRequest();
@@ -110,6 +111,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         responding = true;
         closing = true;
         handshakeTimer.cancel();
+        handshakeTimer = null; // the loop drops cancelled timers; an idle session should not keep it either
         for (ByteBuffer b : response) {
             connection.writeRaw(b);
         }
@@ -119,6 +121,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
 
     private void upgrade(RequestRouter.Upgrade upgrade, HttpRequest request) {
         handshakeTimer.cancel();
+        handshakeTimer = null; // the loop drops cancelled timers; an idle session should not keep it either
         transforming = !upgrade.extensions().extensions().isEmpty();
         engine = new WebSocketEngine(Role.SERVER, settings.engineConfig(), this, connection.outbound(),
                 upgrade.extensions().extensions());
@@ -404,10 +407,11 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         requestFlush();
     }
 
+    /** Loop thread: writes once at the end of this loop pass, however many messages are queued until then. */
     private void requestFlush() {
         if (!flushScheduled) {
             flushScheduled = true;
-            loop.execute(flushTask);
+            loop.atEndOfPass(flushTask);
         }
     }
 
