@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -97,14 +98,30 @@ final class ServeCommand implements Callable<Integer> {
     /** Where start-up and error lines go; tests may replace it. */
     PrintStream log = System.err;
 
+    /**
+     * Starts serving (the port is bound before the hub's store is open, so clients can connect at once), waits
+     * until the store is open, prints the banner and runs until the process is stopped.
+     *
+     * @return 1 if the store cannot be opened (after stopping the server); otherwise never returns
+     */
     @Override
     public Integer call() throws Exception {
         Serving serving = start();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Thread shutdown = new Thread(() -> {
             serving.close();
             stopped.countDown();
-        }, "duplex-shutdown"));
+        }, "duplex-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        try {
+            serving.hub().ready().get();
+        } catch (ExecutionException e) {
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+            serving.close();
+            log.println("duplex serve: stopped: " + e.getCause().getMessage());
+            log.flush();
+            return 1;
+        }
         System.out.println(serving.banner());
         System.out.flush();
         stopped.await();

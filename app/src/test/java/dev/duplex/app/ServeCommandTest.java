@@ -224,6 +224,25 @@ class ServeCommandTest {
         assertTrue(logged.contains("duplex serve: error: java.lang.IllegalStateException: boom second line"), logged);
     }
 
+    @Test
+    void aStoreThatCannotBeOpenedStopsServeWithExitCode1(@TempDir Path data) throws Exception {
+        Files.writeString(data.resolve("hub.mv.db"), "not an H2 database ".repeat(300), StandardCharsets.UTF_8);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ServeCommand command = new ServeCommand();
+        command.log = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        int code = new CommandLine(command).execute("--port", "0", "--host", "127.0.0.1", "--no-demo",
+                "--data", data.toString());
+        assertEquals(1, code);
+        String logged = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(logged.contains("duplex serve: stopped: cannot open the hub store in " + data), logged);
+        // everything was released: the same folder serves once the file is fixed
+        Files.delete(data.resolve("hub.mv.db"));
+        try (Serving s = start("--data", data.toString(), "--no-demo")) {
+            s.hub().ready().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(200, get(s, "/healthz").statusCode());
+        }
+    }
+
     private static Path resource(String name) throws Exception {
         return Path.of(ServeCommandTest.class.getResource("/tls/" + name).toURI());
     }

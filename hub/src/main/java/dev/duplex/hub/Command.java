@@ -3,7 +3,11 @@ package dev.duplex.hub;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
-/** Work for the hub's writer thread. Publishes are batched into one commit; anything else runs after a flush. */
+/**
+ * Work for the hub's writer thread. Publishes are batched into one commit; anything else runs after a flush.
+ * While the store is unavailable (it failed to open), publishes and requests are answered with {@code internal}
+ * and actions are dropped.
+ */
 sealed interface Command {
 
     /**
@@ -14,7 +18,14 @@ sealed interface Command {
                    CompletableFuture<Published> future) implements Command {
     }
 
-    /** Anything else (subscribe, unsubscribe, disconnect, drain), run on committed state. */
+    /**
+     * A client's request other than publish (subscribe, unsubscribe), run on committed state; if the store is
+     * unavailable, {@code from} gets an {@code internal} error for request {@code id} instead.
+     */
+    record Requested(HubConnection from, String id, Consumer<HubCore> body) implements Command {
+    }
+
+    /** Bookkeeping that no one waits for (disconnect, drain), run on committed state. */
     record Action(Consumer<HubCore> body) implements Command {
     }
 }

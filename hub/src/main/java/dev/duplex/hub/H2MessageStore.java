@@ -22,18 +22,25 @@ import java.util.Map;
  * Messages in an embedded H2 database ({@code hub.mv.db} in the data folder), one JDBC connection used by the
  * writer thread only. {@code WRITE_DELAY=0}: a commit is written to the file before {@link #commit} returns, so
  * an acked message survives the process dying; the file is locked while the hub runs.
+ *
+ * <p>The constructor only creates the folder and takes its lock ({@code hub.lock}), so a second hub on the same
+ * folder is refused at once; {@link #open} (the writer thread's first job) connects and creates the tables, which
+ * takes most of a second on a cold JVM.
  */
 final class H2MessageStore implements MessageStore {
+    private final Path directory;
     private final FileChannel lockFile;
     private final FileLock lock;
-    private final Connection db;
-    private final PreparedStatement insert;
-    private final PreparedStatement saveSeq;
-    private final PreparedStatement select;
-    private final PreparedStatement pruneSeq;
-    private final PreparedStatement pruneAge;
+    private Connection db;
+    private PreparedStatement insert;
+    private PreparedStatement saveSeq;
+    private PreparedStatement select;
+    private PreparedStatement pruneSeq;
+    private PreparedStatement pruneAge;
 
+    /** @throws HubException ({@code internal}) if the folder cannot be created or another hub holds its lock */
     H2MessageStore(Path directory) {
+        this.directory = directory;
         try {
             Files.createDirectories(directory);
             lockFile = FileChannel.open(directory.resolve("hub.lock"), StandardOpenOption.CREATE,
@@ -43,9 +50,17 @@ final class H2MessageStore implements MessageStore {
                 lockFile.close();
                 throw new IOException("another hub uses this folder");
             }
+        } catch (IOException e) {
+            throw cannotOpen(e);
+        }
+    }
+
+    @Override
+    public void open() {
+        try {
             String url = "jdbc:h2:file:" + directory.toAbsolutePath().resolve("hub")
                     + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
-            db = openOrRelease(url);
+            db = DriverManager.getConnection(url, "duplex", "");
             try (Statement s = db.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS hub_topic (topic VARCHAR(64) PRIMARY KEY, last_seq BIGINT NOT NULL)");
                 s.execute("CREATE TABLE IF NOT EXISTS hub_message (topic VARCHAR(64) NOT NULL, seq BIGINT NOT NULL,"
@@ -60,9 +75,13 @@ final class H2MessageStore implements MessageStore {
             pruneSeq = db.prepareStatement("DELETE FROM hub_message WHERE topic = ? AND seq <= ?");
             pruneAge = db.prepareStatement("DELETE FROM hub_message WHERE ts < ?");
             db.commit();
-        } catch (SQLException | IOException e) {
-            throw new HubException("internal", "cannot open the hub store in " + directory + ": " + e.getMessage(), e);
+        } catch (SQLException e) {
+            throw cannotOpen(e);
         }
+    }
+
+    private HubException cannotOpen(Exception e) {
+        return new HubException("internal", "cannot open the hub store in " + directory + ": " + e.getMessage(), e);
     }
 
     /** H2 shares one database between connections of one JVM, so the hub's own lock keeps a second hub out. */
@@ -71,16 +90,6 @@ final class H2MessageStore implements MessageStore {
             return channel.tryLock();
         } catch (OverlappingFileLockException sameJvm) {
             return null;
-        }
-    }
-
-    private Connection openOrRelease(String url) throws SQLException, IOException {
-        try {
-            return DriverManager.getConnection(url, "duplex", "");
-        } catch (SQLException e) {
-            lock.release();
-            lockFile.close();
-            throw e;
         }
     }
 
@@ -196,7 +205,9 @@ final class H2MessageStore implements MessageStore {
     @Override
     public void close() {
         try {
-            db.close();
+            if (db != null) {
+                db.close();
+            }
         } catch (SQLException e) {
             throw failure("closing", e);
         } finally {

@@ -42,8 +42,14 @@ import java.util.function.Consumer;
  * {@link #startServer} does all three. One hub serves one server.
  *
  * <p><b>Threading:</b> every public method is thread-safe. The hub owns one writer thread
- * ({@code duplex-hub-writer}) that assigns sequence numbers, writes the store (group commits), replays history
- * and fans messages out; event loops only parse and check requests, so storage never blocks them.
+ * ({@code duplex-hub-writer}) that opens the store, assigns sequence numbers, writes the store (group commits),
+ * replays history and fans messages out; event loops only parse and check requests, so storage never blocks them.
+ *
+ * <p><b>Start-up:</b> {@link Builder#build()} takes the data folder's lock and returns at once; the writer thread
+ * opens the store (most of a second for H2 on a cold JVM) while the caller starts the server. Connections are
+ * accepted meanwhile; {@code /echo} and {@code /broadcast} work at once, and {@code /hub} requests and
+ * {@link #publish}es wait in the writer's queue until the store is open. {@link #ready()} tells when it is (or
+ * that it failed); {@link #topics()} is empty until then.
  * {@link HubListener}s run on the writer thread, and so do dependent stages of {@link #publish}'s futures added
  * without an executor: keep them short or use the {@code ...Async} variants.
  *
@@ -74,16 +80,12 @@ public final class Hub implements AutoCloseable {
     private Hub(Builder b) {
         this.limits = b.limits;
         this.compression = b.compression;
-        this.store = b.dataDirectory != null ? new H2MessageStore(b.dataDirectory)
+        this.store = b.storeForTests != null ? b.storeForTests
+                : b.dataDirectory != null ? new H2MessageStore(b.dataDirectory)
                 : new MemoryMessageStore(b.retention.maxMessages());
         Replies replies = new Replies(mapper.getFactory());
-        try {
-            this.core = new HubCore(store, b.retention, limits, b.clock, b.fanoutForTests != null ? b.fanoutForTests
-                    : fanout, replies, counters, b.errorHandler);
-        } catch (RuntimeException e) {
-            store.close();
-            throw e;
-        }
+        this.core = new HubCore(store, b.retention, limits, b.clock, b.fanoutForTests != null ? b.fanoutForTests
+                : fanout, replies, counters, b.errorHandler);
         this.writer = new Writer(core, b.errorHandler, b.pruneIntervalMillis);
         this.hubEndpoint = new HubEndpoint(core, writer, new RequestParser(mapper), replies, limits, counters);
         this.broadcastEndpoint = new BroadcastEndpoint(fanout, limits);
@@ -175,6 +177,17 @@ public final class Hub implements AutoCloseable {
         return future;
     }
 
+    /**
+     * Completes once the store is open and every topic's last seq is loaded, on the writer thread (add slow
+     * stages with the {@code ...Async} variants). Completes exceptionally with the cause if opening fails: the
+     * error handler is told as well, and from then on every publish, subscribe and unsubscribe is answered with
+     * {@code internal} (pings still get pongs; {@code /echo} and {@code /broadcast} keep working). Each call
+     * returns a new future: completing it does not affect the hub.
+     */
+    public CompletableFuture<Void> ready() {
+        return writer.ready().copy();
+    }
+
     /** Adds a listener (see {@link HubListener} for threading). */
     public void addListener(HubListener listener) {
         core.listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -184,7 +197,7 @@ public final class Hub implements AutoCloseable {
         core.listeners.remove(listener);
     }
 
-    /** A snapshot of the topics, sorted by name. */
+    /** A snapshot of the topics, sorted by name; empty until {@link #ready()}. */
     public List<TopicInfo> topics() {
         List<TopicInfo> out = new ArrayList<>();
         for (Topic t : core.topics.values()) {
@@ -235,6 +248,7 @@ public final class Hub implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            writer.ready().completeExceptionally(new HubException(ErrorCode.INTERNAL.wire(), "the hub is closed"));
             store.close();
         }
     }
@@ -275,6 +289,7 @@ public final class Hub implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private long pruneIntervalMillis = 1_000;
         private Fanout fanoutForTests;
+        private MessageStore storeForTests;
         private Consumer<Throwable> errorHandler = e -> System.err.println("duplex hub: " + e);
 
         private Builder() {
@@ -347,11 +362,21 @@ public final class Hub implements AutoCloseable {
             return this;
         }
 
+        /** Uses {@code store} instead of the one chosen by {@link #dataDirectory} or {@link #inMemory()}. */
+        Builder store(MessageStore store) {
+            this.storeForTests = store;
+            this.inMemory = true;
+            this.dataDirectory = null;
+            return this;
+        }
+
         /**
-         * Opens the store (loading each topic's last seq) and starts the writer thread.
+         * Takes the data folder's lock and starts the writer thread, which opens the store (loading each topic's
+         * last seq) in the background: see {@link Hub#ready()}.
          *
          * @throws IllegalStateException if neither {@link #dataDirectory} nor {@link #inMemory()} was chosen
-         * @throws HubException          ({@code internal}) if the store cannot be opened, e.g. another hub has it
+         * @throws HubException          ({@code internal}) if the data folder cannot be created or locked, e.g.
+         *                               another hub has it
          */
         public Hub build() {
             if (dataDirectory == null && !inMemory) {

@@ -52,10 +52,6 @@ final class HubCore {
         this.replies = replies;
         this.counters = counters;
         this.errorHandler = errorHandler;
-        for (MessageStore.TopicState s : store.loadTopics()) {
-            topics.put(s.topic(), new Topic(s.topic(), s.lastSeq(), s.lastTimestamp()));
-        }
-        this.lastAgePrune = clock.millis();
     }
 
     // ------------------------------------------------------------------------------------- any thread
@@ -70,6 +66,19 @@ final class HubCore {
     }
 
     // ------------------------------------------------------------------------------------- writer thread
+
+    /**
+     * Opens the store and loads each topic's last seq: the writer thread's first job, before any command.
+     *
+     * @throws HubException ({@code internal}) if the store cannot be opened or read
+     */
+    void open() {
+        store.open();
+        for (MessageStore.TopicState s : store.loadTopics()) {
+            topics.put(s.topic(), new Topic(s.topic(), s.lastSeq(), s.lastTimestamp()));
+        }
+        lastAgePrune = clock.millis();
+    }
 
     /** Gives the message its seq and writes it into the open transaction; {@link #flush} commits and delivers. */
     void append(Command.Publish p) {

@@ -80,10 +80,10 @@ final class HubEndpoint implements Endpoint {
             if (!c.rights().canSubscribe(s.topic())) {
                 core.sendError(c, s.id(), ErrorCode.FORBIDDEN, "no right to subscribe to " + s.topic());
             } else {
-                submit(c, r, new Command.Action(hub -> hub.subscribe(c, s)));
+                submit(c, r, new Command.Requested(c, s.id(), hub -> hub.subscribe(c, s)));
             }
         } else if (r instanceof Request.Unsubscribe u) {
-            submit(c, r, new Command.Action(hub -> hub.unsubscribe(c, u)));
+            submit(c, r, new Command.Requested(c, u.id(), hub -> hub.unsubscribe(c, u)));
         } else if (r instanceof Request.Publish p) {
             if (!c.rights().canPublish(p.topic())) {
                 core.sendError(c, p.id(), ErrorCode.FORBIDDEN, "no right to publish to " + p.topic());

@@ -21,6 +21,11 @@ final class MemoryMessageStore implements MessageStore {
     }
 
     @Override
+    public void open() {
+        // nothing to open
+    }
+
+    @Override
     public List<TopicState> loadTopics() {
         List<TopicState> out = new ArrayList<>();
         lastSeq.forEach((topic, seq) -> {

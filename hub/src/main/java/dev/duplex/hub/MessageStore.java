@@ -3,8 +3,9 @@ package dev.duplex.hub;
 import java.util.List;
 
 /**
- * Where a hub keeps messages and each topic's last sequence number. Used by the hub's writer thread only, so
- * implementations need not be thread-safe. Writes ({@link #append}, {@link #saveLastSeq}) form a transaction
+ * Where a hub keeps messages and each topic's last sequence number. Created on the thread that builds the hub
+ * (cheap checks only, such as taking a folder lock), then {@link #open opened} by the hub's writer thread, which
+ * is the only thread that uses it from then on, so implementations need not be thread-safe. Writes ({@link #append}, {@link #saveLastSeq}) form a transaction
  * that {@link #commit} makes durable or {@link #rollback} discards. Failures are {@link HubException}s with code
  * {@code internal}.
  */
@@ -13,6 +14,12 @@ interface MessageStore extends AutoCloseable {
     /** A topic as found at start: its last sequence number and the timestamp of its newest kept message (0 if none). */
     record TopicState(String topic, long lastSeq, long lastTimestamp) {
     }
+
+    /**
+     * Does the slow part of opening (files, schema). Called once, on the writer thread, before any other method
+     * but {@link #close}.
+     */
+    void open();
 
     /** Every topic that ever got a message. */
     List<TopicState> loadTopics();
@@ -37,6 +44,7 @@ interface MessageStore extends AutoCloseable {
     /** Deletes every message older than {@code minTimestamp}; committed at once. */
     void pruneOlderThan(long minTimestamp);
 
+    /** Releases everything; also after a failed or without an {@link #open}. */
     @Override
     void close();
 }

@@ -2,15 +2,18 @@ package dev.duplex.hub;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * The hub's single writer thread: takes {@link Command}s in order, batches consecutive publishes into one
- * commit (group commit), runs every other command on committed state, and prunes once a second. The only
- * thread that touches the store and the topics' sequencing state.
+ * The hub's single writer thread: first opens the store ({@link HubCore#open}) and completes {@link #ready()},
+ * then takes {@link Command}s in order, batches consecutive publishes into one commit (group commit), runs every
+ * other command on committed state, and prunes once a second. The only thread that touches the store and the
+ * topics' sequencing state. Commands submitted while the store opens simply wait in the queue; if it cannot be
+ * opened, {@link #ready()} completes exceptionally and every publish and request is answered {@code internal}.
  *
  * <p>Requests (client and server publishes, subscribes) are refused once {@link #MAX_QUEUED} commands wait;
  * control commands (disconnect, drain) are always taken so no connection state leaks.
@@ -26,7 +29,10 @@ final class Writer {
     private final LinkedBlockingQueue<Command> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final Thread thread;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private volatile boolean closing;
+    /** Why the store could not be opened; null while it works. Writer thread only. */
+    private String unavailable;
 
     Writer(HubCore core, Consumer<Throwable> errorHandler, long pruneIntervalMillis) {
         this.core = core;
@@ -61,6 +67,11 @@ final class Writer {
         }
     }
 
+    /** Completes (on the writer thread) once the store is open; exceptionally if opening failed. */
+    CompletableFuture<Void> ready() {
+        return ready;
+    }
+
     boolean isWriterThread() {
         return Thread.currentThread() == thread;
     }
@@ -82,6 +93,7 @@ final class Writer {
     }
 
     private void run() {
+        open();
         List<Command> batch = new ArrayList<>(MAX_BATCH);
         long nextPrune = System.currentTimeMillis() + pruneIntervalMillis;
         boolean stop = false;
@@ -106,7 +118,7 @@ final class Writer {
                 batch.clear();
                 guarded(core::flush);
             }
-            if (System.currentTimeMillis() >= nextPrune) {
+            if (unavailable == null && System.currentTimeMillis() >= nextPrune) {
                 guarded(core::prune);
                 nextPrune = System.currentTimeMillis() + pruneIntervalMillis;
             }
@@ -115,12 +127,38 @@ final class Writer {
         core.abandonPending("the hub is closed");
     }
 
+    private void open() {
+        try {
+            core.open();
+        } catch (RuntimeException | Error e) {
+            unavailable = "the hub store is unavailable: " + e.getMessage();
+            errorHandler.accept(e);
+            ready.completeExceptionally(e);
+            return;
+        }
+        ready.complete(null);
+    }
+
     private void process(Command c) {
-        if (c instanceof Command.Publish p) {
+        if (unavailable != null) {
+            refuse(c);
+        } else if (c instanceof Command.Publish p) {
             guarded(() -> core.append(p));
+        } else if (c instanceof Command.Requested r) {
+            guarded(core::flush);
+            guarded(() -> r.body().accept(core));
         } else {
             guarded(core::flush);
             guarded(() -> ((Command.Action) c).body().accept(core));
+        }
+    }
+
+    /** The store is unavailable: requests get {@code internal}; actions have nothing to act on. */
+    private void refuse(Command c) {
+        if (c instanceof Command.Publish p) {
+            guarded(() -> core.refuse(p, ErrorCode.INTERNAL, unavailable));
+        } else if (c instanceof Command.Requested r && !r.from().gone) {
+            guarded(() -> core.sendError(r.from(), r.id(), ErrorCode.INTERNAL, unavailable));
         }
     }
 

@@ -35,6 +35,7 @@ class HubStorageTest {
             assertEquals(1, hub.publish("other", "1").get(10, TimeUnit.SECONDS).seq());
         }
         try (Hub hub = open(100)) {
+            hub.ready().get(30, TimeUnit.SECONDS); // topics are loaded by then
             assertEquals(21, hub.topics().stream().filter(t -> t.name().equals("log")).findFirst().orElseThrow().lastSeq());
             FakePeer p = new FakePeer(hub, "bob");
             p.request("{\"type\":\"subscribe\",\"topic\":\"log\",\"since\":0}");
