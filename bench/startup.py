@@ -55,7 +55,7 @@ def main():
     if not cmd:
         ap.error("give the server command after --")
     runs = [once(cmd, a.port) for _ in range(a.runs)]
-    print(f"median {statistics.median(runs):.0f} ms  runs {[round(x) for x in runs]}")
+    print(f"median {statistics.median(runs):.0f} ms  min {min(runs):.0f} ms  runs {[round(x) for x in runs]}")
 
 
 if __name__ == "__main__":
