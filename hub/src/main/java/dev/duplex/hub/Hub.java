@@ -1,5 +1,6 @@
 package dev.duplex.hub;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -65,7 +66,6 @@ public final class Hub implements AutoCloseable {
     private final HubLimits limits;
     private final MessageStore store;
     private final Counters counters = new Counters();
-    private final ObjectMapper mapper = new ObjectMapper();
     private final ServerFanout fanout = new ServerFanout();
     private final HubCore core;
     private final Writer writer;
@@ -83,11 +83,11 @@ public final class Hub implements AutoCloseable {
         this.store = b.storeForTests != null ? b.storeForTests
                 : b.dataDirectory != null ? new H2MessageStore(b.dataDirectory)
                 : new MemoryMessageStore(b.retention.maxMessages());
-        Replies replies = new Replies(mapper.getFactory());
+        Replies replies = new Replies(new JsonFactory());
         this.core = new HubCore(store, b.retention, limits, b.clock, b.fanoutForTests != null ? b.fanoutForTests
                 : fanout, replies, counters, b.errorHandler);
         this.writer = new Writer(core, b.errorHandler, b.pruneIntervalMillis);
-        this.hubEndpoint = new HubEndpoint(core, writer, new RequestParser(mapper), replies, limits, counters);
+        this.hubEndpoint = new HubEndpoint(core, writer, new RequestParser(), replies, limits, counters);
         this.broadcastEndpoint = new BroadcastEndpoint(fanout, limits);
         this.echoEndpoint = new EchoEndpoint(limits.maxMessageBytes());
         this.connectHook = new ConnectHook(b.tokenSecret != null ? new TokenVerifier(b.tokenSecret) : null);
@@ -161,6 +161,7 @@ public final class Hub implements AutoCloseable {
         }
         String compact;
         try {
+            ObjectMapper mapper = LazyMapper.get();
             JsonNode node = mapper.readTree(json);
             if (node == null || node.isMissingNode()) {
                 throw new IllegalArgumentException("empty JSON");

@@ -2,7 +2,6 @@ package dev.duplex.hub;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Turns one text frame into a {@link Request}, or a {@link HubError} saying what is wrong (with the request's id
@@ -11,16 +10,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class RequestParser {
     static final int MAX_ID_LENGTH = 64;
 
-    private final ObjectMapper mapper;
-
-    RequestParser(ObjectMapper mapper) {
-        this.mapper = mapper;
-    }
-
     Request parse(String text) throws HubError {
         JsonNode root;
         try {
-            root = mapper.readTree(text);
+            root = LazyMapper.get().readTree(text);
         } catch (JsonProcessingException e) {
             throw new HubError(ErrorCode.BAD_REQUEST, null, "not JSON: " + e.getOriginalMessage());
         }
@@ -82,7 +75,7 @@ final class RequestParser {
         }
         String json;
         try {
-            json = mapper.writeValueAsString(data);
+            json = LazyMapper.get().writeValueAsString(data);
         } catch (JsonProcessingException e) {
             throw new HubError(ErrorCode.BAD_REQUEST, id, "bad \"data\"");
         }

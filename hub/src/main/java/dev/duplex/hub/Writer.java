@@ -129,6 +129,7 @@ final class Writer {
 
     private void open() {
         try {
+            LazyMapper.get(); // built here, off the thread that builds the hub and binds the server
             core.open();
         } catch (RuntimeException | Error e) {
             unavailable = "the hub store is unavailable: " + e.getMessage();
