@@ -95,6 +95,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Selector threads (default: one per core).")
     Integer eventLoops;
 
+    @Option(names = "--exit-after-start", hidden = true,
+            description = "Stop as soon as the server runs and the store is open (exit 0): the class-data "
+                    + "archive's training run in ./duplex, see docs/operations.md.")
+    boolean exitAfterStart;
+
     /** Where start-up and error lines go; tests may replace it. */
     PrintStream log = System.err;
 
@@ -102,7 +107,8 @@ final class ServeCommand implements Callable<Integer> {
      * Starts serving (the port is bound before the hub's store is open, so clients can connect at once), waits
      * until the store is open, prints the banner and runs until the process is stopped.
      *
-     * @return 1 if the store cannot be opened (after stopping the server); otherwise never returns
+     * @return 1 if the store cannot be opened (after stopping the server); 0 after start-up with
+     *         {@code --exit-after-start}; otherwise never returns
      */
     @Override
     public Integer call() throws Exception {
@@ -124,6 +130,11 @@ final class ServeCommand implements Callable<Integer> {
         }
         System.out.println(serving.banner());
         System.out.flush();
+        if (exitAfterStart) {
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+            serving.close();
+            return 0;
+        }
         stopped.await();
         return 0;
     }

@@ -243,6 +243,32 @@ class ServeCommandTest {
         }
     }
 
+    /** The hidden option the ./duplex launcher's class-data training run uses. */
+    @Test
+    void exitAfterStartServesThenStopsWithZero(@TempDir Path data) throws Exception {
+        ByteArrayOutputStream banner = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        int code;
+        try {
+            System.setOut(new PrintStream(banner, true, StandardCharsets.UTF_8));
+            code = Duplex.commandLineFor("serve").execute("serve", "--port", "0", "--host", "127.0.0.1",
+                    "--data", data.toString(), "--exit-after-start");
+        } finally {
+            System.setOut(stdout);
+        }
+        assertEquals(0, code);
+        String printed = banner.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.startsWith("duplex serve: listening on http://127.0.0.1:"), printed);
+        assertTrue(Files.exists(data.resolve("hub.mv.db")), "the store was opened");
+        // it stopped: the folder's lock is free again
+        try (Serving s = start("--data", data.toString(), "--no-demo")) {
+            s.hub().ready().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        StringWriter help = new StringWriter();
+        new CommandLine(new Duplex()).setOut(new PrintWriter(help)).execute("serve", "--help");
+        assertTrue(!help.toString().contains("--exit-after-start"), "hidden from --help");
+    }
+
     private static Path resource(String name) throws Exception {
         return Path.of(ServeCommandTest.class.getResource("/tls/" + name).toURI());
     }
