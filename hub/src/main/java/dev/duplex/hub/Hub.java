@@ -45,14 +45,14 @@ import java.util.function.Consumer;
  * <p><b>Threading:</b> every public method is thread-safe. The hub owns one writer thread
  * ({@code duplex-hub-writer}) that opens the store, assigns sequence numbers, writes the store (group commits),
  * replays history and fans messages out; event loops only parse and check requests, so storage never blocks them.
+ * {@link HubListener}s run on the writer thread, and so do dependent stages of {@link #publish}'s futures added
+ * without an executor: keep them short or use the {@code ...Async} variants.
  *
  * <p><b>Start-up:</b> {@link Builder#build()} takes the data folder's lock and returns at once; the writer thread
  * opens the store (most of a second for H2 on a cold JVM) while the caller starts the server. Connections are
  * accepted meanwhile; {@code /echo} and {@code /broadcast} work at once, and {@code /hub} requests and
  * {@link #publish}es wait in the writer's queue until the store is open. {@link #ready()} tells when it is (or
  * that it failed); {@link #topics()} is empty until then.
- * {@link HubListener}s run on the writer thread, and so do dependent stages of {@link #publish}'s futures added
- * without an executor: keep them short or use the {@code ...Async} variants.
  *
  * <p><b>Ownership:</b> the hub owns its store (an H2 database in the data directory, locked while open) and its
  * thread; {@link #close()} ends both. It does not own the server: stop the server first, then close the hub.
