@@ -237,6 +237,7 @@ final class Connection implements IoHandler {
                     break;
                 }
                 lastReadNanos = System.nanoTime();
+                loop.counters().bytesIn.add(n);
                 buffer.flip();
                 if (!closeAfterFlush) {
                     deliver(buffer);
@@ -301,6 +302,7 @@ final class Connection implements IoHandler {
             ByteBuffer[] array = raw.toArray(new ByteBuffer[0]);
             long written = transport.write(array, 0, array.length);
             rawBytes -= written;
+            loop.counters().bytesOut.add(written);
             while (!raw.isEmpty() && !raw.peek().hasRemaining()) {
                 raw.poll();
             }
@@ -317,6 +319,7 @@ final class Connection implements IoHandler {
             while (!outbound.isEmpty()) {
                 int n = outbound.gather(gather);
                 long written = transport.write(gather, 0, n);
+                loop.counters().bytesOut.add(written);
                 outbound.reclaim();
                 if (written == 0) {
                     return false;

@@ -38,6 +38,7 @@ final class EventLoop {
     private final BufferPool bufferPool = new BufferPool(16 * 1024, 256, true);
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
     private final ByteBuffer[] gatherBuffers = new ByteBuffer[64];
+    private final LoopCounters counters = new LoopCounters();
 
     /** Bytes one read takes from a socket; every connection on the loop shares the buffer. */
     static final int READ_BUFFER_SIZE = 64 * 1024;
@@ -105,6 +106,11 @@ final class EventLoop {
     /** Scratch array for gathering writes; loop thread only, used within one write call. */
     ByteBuffer[] gatherBuffers() {
         return gatherBuffers;
+    }
+
+    /** This loop's traffic counters: written on the loop thread only, readable anywhere. */
+    LoopCounters counters() {
+        return counters;
     }
 
     /** Number of channels registered now; for tests and metrics (a snapshot, read on any thread). */

@@ -8,22 +8,50 @@ import dev.duplex.core.handshake.ServerHandshake;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Decides what a complete HTTP request gets: a WebSocket upgrade on an endpoint's path, an error status for a
  * bad or refused upgrade (400/403/405/426/505, the accept hook's 4xx), 426 for a plain request to an endpoint,
- * or a static file (200, 404, 405) for anything else.
+ * an HTTP handler's reply, or a static file (200, 404, 405) for anything else.
  *
- * <p>Thread-safe (immutable); runs on the event loops. Exceptions from user hooks become 500.
+ * <p>Endpoints match a path exactly, or by prefix when registered as {@code /prefix/*}; an exact match wins, then
+ * the longest prefix. Thread-safe (immutable); runs on the event loops. Exceptions from user hooks and handlers
+ * become 500 and go to {@code failures}.
  */
 final class RequestRouter {
     private final Map<String, Route> routes;
+    private final List<Route> prefixRoutes;
+    private final Map<String, HttpHandler> handlers;
     private final StaticFiles staticFiles;
+    private final Consumer<Throwable> failures;
 
-    RequestRouter(Map<String, Route> routes, StaticFiles staticFiles) {
+    RequestRouter(Map<String, Route> routes, Map<String, HttpHandler> handlers, StaticFiles staticFiles,
+                  Consumer<Throwable> failures) {
         this.routes = Map.copyOf(routes);
+        this.prefixRoutes = routes.values().stream().filter(r -> r.path().endsWith("/*"))
+                .sorted(Comparator.comparingInt((Route r) -> r.path().length()).reversed()).toList();
+        this.handlers = Map.copyOf(handlers);
         this.staticFiles = staticFiles;
+        this.failures = failures;
+    }
+
+    /** The route for a request path: exact first, then the longest {@code /prefix/*} whose prefix starts the path. */
+    Route find(String path) {
+        Route exact = routes.get(path);
+        if (exact != null && !exact.path().endsWith("/*")) {
+            return exact;
+        }
+        for (Route r : prefixRoutes) {
+            String prefix = r.path().substring(0, r.path().length() - 1); // keeps the trailing '/'
+            if (path.length() > prefix.length() && path.startsWith(prefix)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** What to do with a request. */
@@ -40,12 +68,13 @@ final class RequestRouter {
     }
 
     Outcome route(HttpRequest request) {
-        Route route = routes.get(request.path());
+        Route route = find(request.path());
         if (!ServerHandshake.isUpgradeRequest(request)) {
             if (route != null) {
                 return error(426, "this path speaks WebSocket only: send an upgrade request");
             }
-            return serveFile(request);
+            HttpHandler handler = handlers.get(request.path());
+            return handler != null ? handle(handler, request) : serveFile(request);
         }
         if (route == null) {
             return error(404, "no WebSocket endpoint at " + request.path());
@@ -81,8 +110,23 @@ final class RequestRouter {
             if (extensions != null) {
                 extensions.releaseAll(); // no 101 goes out: nothing else will release them
             }
+            failures.accept(e);
             return error(500, "the endpoint's handshake hook failed");
         }
+    }
+
+    private Outcome handle(HttpHandler handler, HttpRequest request) {
+        HttpReply reply;
+        try {
+            reply = handler.handle(request);
+            if (reply == null) {
+                throw new NullPointerException("the HTTP handler for " + request.path() + " returned null");
+            }
+        } catch (RuntimeException e) {
+            failures.accept(e);
+            return error(500, "the handler failed");
+        }
+        return new Respond(reply.status(), reply.render(request.method().equals("HEAD")));
     }
 
     private Outcome serveFile(HttpRequest request) {

@@ -91,6 +91,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         try {
             request = parser.feed(data);
         } catch (HandshakeException e) {
+            server.countError();
             respond(new ByteBuffer[] {ByteBuffer.wrap(ServerHandshake.errorResponse(e))});
             return;
         }
@@ -99,6 +100,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         }
         RequestRouter.Outcome outcome = server.router().route(request);
         if (outcome instanceof RequestRouter.Respond r) {
+            server.countHttpRequest();
             respond(r.bytes());
         } else {
             upgrade((RequestRouter.Upgrade) outcome, request);
@@ -135,6 +137,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
 
     @Override
     public void onText(ByteBuffer utf8) {
+        loop.counters().messagesIn.add(1);
         String text = StandardCharsets.UTF_8.decode(utf8).toString();
         ServerSession s = session;
         dispatch(() -> endpoint.onText(s, text));
@@ -142,6 +145,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
 
     @Override
     public void onBinary(ByteBuffer data) {
+        loop.counters().messagesIn.add(1);
         ServerSession s = session;
         if (callbacks == null) {
             dispatch(() -> endpoint.onBinary(s, data));
@@ -170,6 +174,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
 
     @Override
     public void onProtocolError(ProtocolException error) {
+        server.countError();
         closing = true;
         closeStarted = true;
         ServerSession s = session;
@@ -389,6 +394,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
     }
 
     private void afterQueued() {
+        loop.counters().messagesOut.add(1);
         loopBuffered = connection.bufferedAmount();
         if (loopBuffered > settings.highWaterMark()) {
             drainRequested = true;
@@ -466,6 +472,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         try {
             callback.run();
         } catch (RuntimeException | Error e) {
+            server.countError();
             ServerSession s = session;
             try {
                 endpoint.onError(s, e);

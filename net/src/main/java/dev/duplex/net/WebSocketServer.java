@@ -27,11 +27,13 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
  * A non-blocking WebSocket and HTTP server on one port: requests to an endpoint's path are upgraded to
- * WebSocket, other GET and HEAD requests are answered from an optional static-file folder.
+ * WebSocket, requests to a registered {@link HttpHandler}'s path get its reply, and other GET and HEAD requests are
+ * answered from an optional static-file folder. {@link #metrics()} reports connections, messages, bytes and errors.
  *
  * <pre>{@code
  * WebSocketServer server = WebSocketServer.builder()
@@ -62,6 +64,9 @@ public final class WebSocketServer {
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
     private final Set<ServerSession> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger openConnections = new AtomicInteger();
+    private final LongAdder acceptedConnections = new LongAdder();
+    private final LongAdder httpRequests = new LongAdder();
+    private final LongAdder errors = new LongAdder();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final CountDownLatch stopDone = new CountDownLatch(1);
@@ -81,7 +86,7 @@ public final class WebSocketServer {
                 : b.staticClasspathFolder != null
                 ? StaticFiles.fromClasspath(b.staticClasspathFolder, WebSocketServer.class.getClassLoader())
                 : null;
-        this.router = new RequestRouter(b.routes, files);
+        this.router = new RequestRouter(b.routes, b.handlers, files, this::handlerFailed);
     }
 
     public static Builder builder() {
@@ -155,6 +160,33 @@ public final class WebSocketServer {
     /** TCP connections open now, whether still in HTTP or upgraded. */
     public int openConnections() {
         return openConnections.get();
+    }
+
+    /**
+     * The server's counters now: cheap enough to call on every metrics scrape (it walks the open sessions once for
+     * {@link ServerMetrics#queuedBytes()}). Any thread; all zeros before {@link #start()}.
+     */
+    public ServerMetrics metrics() {
+        long messagesIn = 0;
+        long messagesOut = 0;
+        long bytesIn = 0;
+        long bytesOut = 0;
+        EventLoopGroup group = loops;
+        if (group != null) {
+            for (int i = 0; i < group.size(); i++) {
+                LoopCounters c = group.get(i).counters();
+                messagesIn += c.messagesIn.get();
+                messagesOut += c.messagesOut.get();
+                bytesIn += c.bytesIn.get();
+                bytesOut += c.bytesOut.get();
+            }
+        }
+        long queued = 0;
+        for (ServerSession s : sessions) {
+            queued += s.bufferedAmount();
+        }
+        return new ServerMetrics(openConnections.get(), sessions.size(), acceptedConnections.sum(), messagesIn,
+                messagesOut, bytesIn, bytesOut, queued, httpRequests.sum(), errors.sum());
     }
 
     /** A snapshot of the open WebSocket sessions. */
@@ -272,6 +304,20 @@ public final class WebSocketServer {
         return router;
     }
 
+    /** A malformed request, a protocol violation, or a failing endpoint callback: counted for {@link #metrics()}. */
+    void countError() {
+        errors.increment();
+    }
+
+    void countHttpRequest() {
+        httpRequests.increment();
+    }
+
+    private void handlerFailed(Throwable e) {
+        errors.increment();
+        config.errorHandler.accept(e);
+    }
+
     private void accepted(SocketChannel socket) {
         if (stopped.get()) {
             closeQuietly(socket);
@@ -285,6 +331,7 @@ public final class WebSocketServer {
                     : new TlsTransport(socket, config.tls.newServerEngine());
             ServerConnection connection = new ServerConnection(this, loop, transport, callbackExecutor);
             openConnections.incrementAndGet();
+            acceptedConnections.increment();
             connections.add(connection);
             loop.execute(connection::start);
         } catch (IOException | RuntimeException e) {
@@ -331,6 +378,7 @@ public final class WebSocketServer {
         private int backlog = 1024;
         private int eventLoops = Runtime.getRuntime().availableProcessors();
         private final Map<String, Route> routes = new LinkedHashMap<>();
+        private final Map<String, HttpHandler> handlers = new LinkedHashMap<>();
         private Path staticDirectory;
         private String staticClasspathFolder;
         private TlsConfig tls;
@@ -385,19 +433,56 @@ public final class WebSocketServer {
         }
 
         /**
-         * Serves WebSocket at {@code path} (exact match, e.g. {@code /chat}; the query is ignored for matching).
+         * Serves WebSocket at {@code path}: an exact match such as {@code /chat}, or every path under a prefix when
+         * it ends with {@code /*}: {@code /rooms/*} serves {@code /rooms/a} and {@code /rooms/a/b} but not
+         * {@code /rooms} or {@code /rooms/} (register those separately). An exact path wins over a prefix, and a
+         * longer prefix over a shorter one. The query is ignored for matching; the endpoint sees the full request
+         * in {@link ServerSession#request()}.
          *
-         * @throws IllegalArgumentException if the path does not start with '/' or is taken
+         * @throws IllegalArgumentException if the path does not start with '/', has a '*' anywhere but after the
+         *                                  last '/', or is taken by an endpoint or an HTTP handler
          */
         public Builder endpoint(String path, Endpoint endpoint, EndpointOptions options) {
-            if (!path.startsWith("/")) {
-                throw new IllegalArgumentException("an endpoint path starts with '/': " + path);
+            checkPath(path);
+            int star = path.indexOf('*');
+            if (star >= 0 && (star != path.length() - 1 || !path.endsWith("/*"))) {
+                throw new IllegalArgumentException("a prefix endpoint ends with \"/*\" and has no other '*': " + path);
+            }
+            if (handlers.containsKey(path)) {
+                throw new IllegalArgumentException("an HTTP handler already serves " + path);
             }
             if (routes.putIfAbsent(path, new Route(path, Objects.requireNonNull(endpoint),
                     Objects.requireNonNull(options))) != null) {
                 throw new IllegalArgumentException("two endpoints at " + path);
             }
             return this;
+        }
+
+        /**
+         * Answers plain HTTP requests to exactly {@code path} (any method) with {@code handler}, e.g. a health check
+         * or metrics. Handlers run on the event loops and must not block. Paths served by a handler are not looked
+         * up in the static files.
+         *
+         * @throws IllegalArgumentException if the path does not start with '/', contains '*', or is taken
+         */
+        public Builder http(String path, HttpHandler handler) {
+            checkPath(path);
+            if (path.indexOf('*') >= 0) {
+                throw new IllegalArgumentException("an HTTP handler path is exact, without '*': " + path);
+            }
+            if (routes.containsKey(path)) {
+                throw new IllegalArgumentException("a WebSocket endpoint already serves " + path);
+            }
+            if (handlers.putIfAbsent(path, Objects.requireNonNull(handler)) != null) {
+                throw new IllegalArgumentException("two HTTP handlers at " + path);
+            }
+            return this;
+        }
+
+        private static void checkPath(String path) {
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("a path starts with '/': " + path);
+            }
         }
 
         /** Answers other GET and HEAD requests with the files under {@code directory}. */
