@@ -30,6 +30,7 @@ public final class DuplexBenchServer {
                 .eventLoops(args.threads())
                 .endpoint("/echo", new Echo())
                 .endpoint("/broadcast", broadcast)
+                .endpoint("/broadcast/*", broadcast)
                 .build();
         broadcast.server = server;
         server.start();
