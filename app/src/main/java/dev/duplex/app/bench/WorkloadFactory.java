@@ -1,0 +1,67 @@
+package dev.duplex.app.bench;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Gives each connection of a run its {@link Workload} when it opens, by its number: in fanout the first
+ * {@code connections} are subscribers and the rest publishers. Holds what the workloads share: the echo frames
+ * (encoded once per run) and the fanout state. Thread-safe: loops call {@link #create} concurrently, for different
+ * connections.
+ */
+final class WorkloadFactory {
+    /** Echo frames are written at most this many bytes at a time (and encoded this many times at most). */
+    private static final int MAX_TEMPLATE_BYTES = 1 << 20;
+
+    private final BenchPlan plan;
+    private final ByteBuffer echoFrames;
+    private final int echoCopies;
+    private final FanoutState fanout;
+    private final double ratePerConnection;
+    private volatile PublisherWorkload probeLeader;
+
+    WorkloadFactory(BenchPlan plan) {
+        this.plan = plan;
+        int senders = plan.mode() == Mode.FANOUT ? plan.publishers() : plan.connections();
+        this.ratePerConnection = plan.rate() > 0 ? (double) plan.rate() / senders : 0;
+        if (plan.mode() == Mode.ECHO) {
+            int frameLength = MaskedFrames.frameLength(plan.size());
+            this.echoCopies = Math.max(1, Math.min(plan.inFlight(), MAX_TEMPLATE_BYTES / frameLength));
+            this.echoFrames = MaskedFrames.repeated(plan.text(), MaskedFrames.filler(plan.size(), 0), echoCopies)
+                    .asReadOnlyBuffer();
+        } else {
+            this.echoCopies = 0;
+            this.echoFrames = null;
+        }
+        this.fanout = plan.mode() == Mode.FANOUT ? new FanoutState(plan.publishers(), plan.inFlight()) : null;
+    }
+
+    FanoutState fanout() {
+        return fanout;
+    }
+
+    /** The publisher that sends join probes (publisher 0), once it is open. */
+    PublisherWorkload probeLeader() {
+        return probeLeader;
+    }
+
+    Workload create(BenchLoop loop, BenchConnection connection) {
+        switch (plan.mode()) {
+            case ECHO:
+                return new EchoWorkload(loop, echoFrames, echoCopies, plan.inFlight(), plan.size(), ratePerConnection);
+            case FANOUT:
+                int index = connection.index();
+                if (index < plan.connections()) {
+                    return new SubscriberWorkload(loop, fanout, plan.size());
+                }
+                int id = index - plan.connections();
+                PublisherWorkload publisher = new PublisherWorkload(loop, fanout, id, plan.inFlight(), plan.size(),
+                        plan.text(), ratePerConnection);
+                if (id == 0) {
+                    probeLeader = publisher;
+                }
+                return publisher;
+            default:
+                return new IdleWorkload();
+        }
+    }
+}
