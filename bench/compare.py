@@ -59,8 +59,11 @@ class Metric:
     key: str            # name in raw.jsonl "metrics"
     label: str          # column header
     paths: list         # where to find it in the load generator's JSON (first present wins)
-    higher_is_better: bool
+    higher_is_better: bool  # None: context only (no arrow, no ratio)
     decimals: int = 0
+
+    def arrow(self):
+        return {True: " ↑", False: " ↓", None: ""}[self.higher_is_better]
 
 
 MSG_PER_S = Metric("messagesPerSecond", "msg/s", ["messagesPerSecond"], True)
@@ -72,7 +75,7 @@ CPU_MSG = Metric("serverCpuMicrosPerMessage", "server CPU µs/msg",
                  ["serverCpu.microsPerMessage", "serverCpuMicrosPerMessage"], False, 2)
 CPU_DELIV = Metric("serverCpuMicrosPerDelivery", "server CPU µs/delivery",
                    ["serverCpu.microsPerDelivery", "serverCpuMicrosPerDelivery"], False, 3)
-SERVER_CORE = Metric("serverPercentOfCore", "server % of core", ["serverCpu.percentOfCore"], False)
+SERVER_CORE = Metric("serverPercentOfCore", "server % of core", ["serverCpu.percentOfCore"], None)
 RSS_PER_CONN = Metric("rssKiBPerConnection", "RSS KiB/conn (off-heap)", [], False, 2)
 HEAP_PER_CONN = Metric("heapKiBPerConnection", "heap KiB/conn (live)", [], False, 2)
 STARTUP_MS = Metric("startupMillis", "start → first upgrade, ms", [], False)
@@ -174,11 +177,11 @@ class Pinning:
 class Server:
     """One server JVM started for one run; stdout/stderr go to files in the run directory."""
 
-    def __init__(self, name, java, jvm_flags, pinning, logdir, tag):
+    def __init__(self, name, java, jvm_flags, pinning, logdir, tag, duplex_jar=DUPLEX_JAR):
         self.name = name
         self.port = free_port()
         if name == DUPLEX_SERVE:
-            app = ["-jar", DUPLEX_JAR, "serve", "--port", str(self.port), "--host", "127.0.0.1"]
+            app = ["-jar", duplex_jar, "serve", "--port", str(self.port), "--host", "127.0.0.1"]
         else:
             app = ["-jar", SERVERS_JAR] + SERVERS[name] + ["--port", str(self.port), "--host", "127.0.0.1"]
         self.command = pinning.server() + [java] + shlex.split(jvm_flags) + app
@@ -397,7 +400,7 @@ def run_startup(server, args):
 def one_run(w, name, rep, args, pinning, outdir):
     tag = f"{w.id}.{name}.{rep}"
     flags = STARTUP_JVM_FLAGS if w.kind == "startup" else args.jvm_flags
-    server = Server(name, args.java, flags, pinning, os.path.join(outdir, "logs"), tag)
+    server = Server(name, args.java, flags, pinning, os.path.join(outdir, "logs"), tag, args.duplex_jar)
     record = {"workload": w.id, "server": name, "rep": rep, "time": datetime.datetime.now().isoformat(timespec="seconds"),
               "serverCommand": server.command}
     try:
@@ -466,7 +469,7 @@ def table_markdown(records, wls, server_names, meta):
             continue
         names = [n for n in server_names if any(r["workload"] == w.id and r["server"] == n for r in records)]
         lines += [f"## {w.title}", "", "| server | " + " | ".join(
-            f"{m.label} {'↑' if m.higher_is_better else '↓'}" for m in w.metrics) + " |",
+            f"{m.label}{m.arrow()}" for m in w.metrics) + " |",
                   "|---|" + "---:|" * len(w.metrics)]
         duplex = med.get(w.id, {}).get("duplex", {})
         for n in names:
@@ -477,7 +480,7 @@ def table_markdown(records, wls, server_names, meta):
                 if value is not None and count < meta["repetitions"]:
                     cell += f" (n={count})"
                 base = duplex.get(m.key, (None, 0))[0]
-                if n != "duplex" and value and base is not None:
+                if n != "duplex" and value and base is not None and m.higher_is_better is not None:
                     cell += f" ({base / value:.2f}×)"
                 cells.append(cell)
             lines.append(f"| {n} | " + " | ".join(cells) + " |")
@@ -514,7 +517,7 @@ def svg_chart(records, wls, server_names, meta):
            f'<rect width="{width}" height="{total_h}" fill="white"/>',
            f'<text x="12" y="24" font-size="16" font-weight="bold">duplex vs Netty, Jetty, Java-WebSocket '
            f'({esc(meta["date"])}{", QUICK" if meta["quick"] else ""})</text>',
-           f'<text x="12" y="42" fill="#555">medians of {meta["repetitions"]} interleaved runs; server pinned to one '
+           f'<text x="12" y="42" fill="#555">medians of {meta["repetitions"]} interleaved run(s); server pinned to one '
            f'core; JVM {esc(meta["serverJvmFlags"])}; ↑ higher is better, ↓ lower is better</text>']
     y = top
     for row_index, row_h in enumerate(rows):
@@ -525,7 +528,7 @@ def svg_chart(records, wls, server_names, meta):
             title, m, values = panels[i]
             x = col * panel_w + 12
             out.append(f'<text x="{x}" y="{y + 16}" font-weight="bold">{esc(title)}</text>')
-            out.append(f'<text x="{x}" y="{y + 32}" fill="#555">{esc(m.label)} {"↑" if m.higher_is_better else "↓"}</text>')
+            out.append(f'<text x="{x}" y="{y + 32}" fill="#555">{esc(m.label)}{m.arrow()}</text>')
             biggest = max(v for _, v in values) or 1
             span = panel_w - label_w - 90
             for j, (n, v) in enumerate(values):
