@@ -1,56 +1,184 @@
 package dev.duplex.app;
 
+import dev.duplex.net.TlsConfig;
 import dev.duplex.net.WebSocketServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 /**
- * {@code duplex serve}: a WebSocket server with an echo endpoint on {@code /echo} and a broadcast endpoint on
- * {@code /broadcast} (every message to every client there, sender included). Runs until interrupted; stops
- * gracefully (close 1001 to every client) on Ctrl-C or SIGTERM.
+ * {@code duplex serve}: the hub on {@code /hub}, the chat page on {@code /} and the live-data page on
+ * {@code /live.html} (both using {@code /duplex.js}), the raw {@code /echo} and {@code /broadcast/*} endpoints,
+ * {@code /healthz} and {@code /metrics}, all on one port. Runs until interrupted; stops gracefully (close 1001 to
+ * every client) on Ctrl-C or SIGTERM.
+ *
+ * <p>{@link #start()} builds and starts everything from the parsed options and returns a {@link Serving} that
+ * tests stop themselves.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve /echo (every message sent back) and /broadcast (every message to every client).")
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Serve the duplex hub (/hub), the demo pages (/ chat, /live.html live data, /duplex.js), the "
+                + "raw endpoints /echo and /broadcast/{topic}, /healthz and /metrics (Prometheus) on one port.",
+        footer = {"", "Environment: DUPLEX_TOKEN_SECRET is the default of --token-secret.",
+            "Docs: docs/operations.md (options, metrics), docs/browser-client.md (duplex.js, pages)."})
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = {"-p", "--port"}, defaultValue = "8080", description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-p", "--port"}, defaultValue = "8080", paramLabel = "PORT",
+            description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
-    @Option(names = {"--host"}, defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDR",
+            description = "Address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
     String host;
+
+    @Option(names = "--static", paramLabel = "DIR",
+            description = "Serve the files under DIR instead of the built-in pages. /duplex.js stays available "
+                    + "(from the app) so your pages can import it.")
+    Path staticDirectory;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Directory where the hub keeps topics and their messages (default: ./duplex-data).")
+    Path dataDirectory;
+
+    @Option(names = "--memory", description = "Keep topics in memory only: nothing survives a restart.")
+    boolean memory;
+
+    @Option(names = "--history", defaultValue = "1000", paramLabel = "N",
+            description = "Messages kept per topic for history and resume (default: ${DEFAULT-VALUE}; 0 keeps none).")
+    int history;
+
+    @Option(names = "--history-age", defaultValue = "24", paramLabel = "HOURS",
+            description = "Messages older than this are dropped from history (default: ${DEFAULT-VALUE} h).")
+    long historyHours;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "PEM certificate chain: serve https and wss (needs --tls-key).")
+    Path tlsCertificate;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (PKCS#8) for --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--token-secret", paramLabel = "SECRET", defaultValue = "${env:DUPLEX_TOKEN_SECRET}",
+            description = "Require an HS256 JWT (?token=) signed with SECRET to connect to /hub "
+                    + "(default: $DUPLEX_TOKEN_SECRET; none: anyone may connect).")
+    String tokenSecret;
+
+    @Option(names = "--demo-topic", defaultValue = "live.demo", paramLabel = "TOPIC",
+            description = "Topic of the built-in demo feed shown on /live.html (default: ${DEFAULT-VALUE}).")
+    String demoTopic;
+
+    @Option(names = "--demo-interval", defaultValue = "300", paramLabel = "MS",
+            description = "Milliseconds between two demo feed updates (default: ${DEFAULT-VALUE}).")
+    long demoIntervalMillis;
+
+    @Option(names = "--no-demo", description = "Do not run the demo feed.")
+    boolean noDemo;
+
+    @Option(names = "--event-loops", paramLabel = "N",
+            description = "Selector threads (default: one per core).")
+    Integer eventLoops;
+
+    /** Where start-up and error lines go; tests may replace it. */
+    PrintStream log = System.err;
 
     @Override
     public Integer call() throws Exception {
-        WebSocketServer server = start();
+        Serving serving = start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop();
+            serving.close();
             stopped.countDown();
         }, "duplex-shutdown"));
-        String base = "ws://" + hostForUrl(host) + ":" + server.port();
-        System.out.println("duplex serving " + base + "/echo and " + base + "/broadcast (Ctrl-C to stop)");
+        System.out.println(serving.banner());
         System.out.flush();
         stopped.await();
         return 0;
     }
 
-    /** Builds and starts the server with the parsed options. */
-    WebSocketServer start() throws java.io.IOException {
-        BroadcastEndpoint broadcast = new BroadcastEndpoint();
-        WebSocketServer server = WebSocketServer.builder()
+    /**
+     * Builds and starts the server, the hub and the demo feed from the parsed options.
+     *
+     * @throws ParameterException for inconsistent options (e.g. --tls-cert without --tls-key)
+     * @throws IOException        when the port cannot be bound or a file cannot be read
+     */
+    Serving start() throws IOException {
+        validate();
+        Consumer<Throwable> errors = this::logError;
+        WebSocketServer.Builder builder = WebSocketServer.builder()
                 .host(host)
                 .port(port)
-                .endpoint("/echo", new EchoEndpoint())
-                .endpoint("/broadcast", broadcast)
-                .build();
-        broadcast.attach(server);
-        return server.start();
+                .errorHandler(errors);
+        if (eventLoops != null) {
+            builder.eventLoops(eventLoops);
+        }
+        if (tlsCertificate != null) {
+            try {
+                builder.tls(TlsConfig.fromPem(tlsCertificate, tlsKey));
+            } catch (GeneralSecurityException e) {
+                throw new ParameterException(spec.commandLine(), "cannot use --tls-cert/--tls-key: " + e.getMessage(), e);
+            }
+        }
+        return Serving.start(this, builder, errors);
     }
 
-    private static String hostForUrl(String host) {
-        return host.contains(":") ? "[" + host + "]" : host;
+    private void validate() {
+        if ((tlsCertificate == null) != (tlsKey == null)) {
+            throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+        }
+        if (memory && dataDirectory != null) {
+            throw new ParameterException(spec.commandLine(), "--memory and --data exclude each other");
+        }
+        if (staticDirectory != null && !Files.isDirectory(staticDirectory)) {
+            throw new ParameterException(spec.commandLine(), "--static " + staticDirectory + " is not a directory");
+        }
+        if (history < 0 || historyHours < 1) {
+            throw new ParameterException(spec.commandLine(), "--history must be >= 0 and --history-age >= 1");
+        }
+        if (!demoTopic.matches("[A-Za-z0-9_:-][A-Za-z0-9._:-]{0,63}")) {
+            throw new ParameterException(spec.commandLine(), "--demo-topic " + demoTopic
+                    + " is not a topic name (1-64 of A-Z a-z 0-9 . _ : -, not starting with '.')");
+        }
+        if (demoIntervalMillis < 10) {
+            throw new ParameterException(spec.commandLine(), "--demo-interval must be at least 10 ms");
+        }
+        if (tokenSecret != null && tokenSecret.isBlank()) {
+            tokenSecret = null; // an empty environment variable means "no tokens"
+        }
+        if (tokenSecret != null && tokenSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+            throw new ParameterException(spec.commandLine(), "--token-secret needs at least 32 bytes (HS256)");
+        }
+    }
+
+    /** One line per error (line breaks in messages flattened), so a log stays greppable. */
+    void logError(Throwable e) {
+        log.println(Instant.now() + " duplex serve: error: " + String.valueOf(e).replaceAll("\\s*\\R\\s*", " "));
+    }
+
+    Path effectiveDataDirectory() {
+        return memory ? null : dataDirectory != null ? dataDirectory : Path.of("duplex-data");
+    }
+
+    Duration demoInterval() {
+        return Duration.ofMillis(demoIntervalMillis);
+    }
+
+    Random demoRandom() {
+        return new Random();
     }
 }

@@ -1,106 +1,242 @@
 package dev.duplex.app;
 
-import dev.duplex.net.WebSocketServer;
+import dev.duplex.testkit.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code duplex serve} answers on /echo and /broadcast, driven by the JDK's own WebSocket client. */
-@Timeout(30)
+/** {@code duplex serve} end to end over HTTP and WebSocket, driven by the JDK's own clients. */
+@Timeout(60)
 class ServeCommandTest {
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    static Serving start(String... args) throws Exception {
+        ServeCommand command = new ServeCommand();
+        List<String> all = new ArrayList<>(List.of("--port", "0", "--host", "127.0.0.1"));
+        all.addAll(List.of(args));
+        new CommandLine(command).parseArgs(all.toArray(String[]::new));
+        return command.start();
+    }
+
+    private HttpResponse<String> get(Serving s, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(s.httpBase() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
 
     @Test
-    void echoAndBroadcastWork() throws Exception {
+    void hubWelcomesAndTheDemoFeedPublishesAsTheServer() throws Exception {
+        try (Serving s = start("--memory", "--demo-interval", "20");
+             JdkHubClient c = JdkHubClient.connect(http, URI.create(s.wsBase() + "/hub?name=tester"))) {
+            assertEquals("tester", c.next("welcome").get("name"));
+            c.send("{\"type\":\"subscribe\",\"id\":\"s1\",\"topic\":\"live.demo\"}");
+            assertEquals("s1", c.next("subscribed").get("id"));
+            Map<String, Object> m = c.next("message");
+            assertEquals("live.demo", m.get("topic"));
+            assertEquals("server", ((Map<?, ?>) m.get("from")).get("session"));
+            double value = ((Number) ((Map<?, ?>) m.get("data")).get("value")).doubleValue();
+            assertTrue(value >= 0 && value <= 100);
+        }
+    }
+
+    @Test
+    void echoAndBroadcastComeWithTheHub() throws Exception {
+        try (Serving s = start("--memory", "--no-demo");
+             JdkHubClient echo = JdkHubClient.connect(http, URI.create(s.wsBase() + "/echo"))) {
+            echo.send("{\"type\":\"hello\"}");
+            assertEquals(Map.of("type", "hello"), echo.next("hello"));
+            try (JdkHubClient a = JdkHubClient.connect(http, URI.create(s.wsBase() + "/broadcast/room1"))) {
+                a.send("{\"type\":\"to-all\"}");
+                assertEquals("to-all", a.next("to-all").get("type"), "the sender gets its own broadcast");
+            }
+        }
+    }
+
+    @Test
+    void healthzAnswersOkJson() throws Exception {
+        try (Serving s = start("--memory", "--no-demo")) {
+            HttpResponse<String> r = get(s, "/healthz");
+            assertEquals(200, r.statusCode());
+            assertEquals("application/json", r.headers().firstValue("Content-Type").orElseThrow());
+            assertEquals(Map.of("status", "ok"), Json.parseObject(r.body()));
+        }
+    }
+
+    @Test
+    void metricsAreValidPrometheusTextAndCountersMove() throws Exception {
+        try (Serving s = start("--memory", "--no-demo")) {
+            Map<String, Double> before = PrometheusParser.parse(get(s, "/metrics"));
+            for (String name : List.of("duplex_connections_open", "duplex_sessions_open",
+                    "duplex_connections_accepted_total", "duplex_messages_in_total", "duplex_messages_out_total",
+                    "duplex_bytes_in_total", "duplex_bytes_out_total", "duplex_queued_bytes",
+                    "duplex_http_requests_total", "duplex_errors_total", "duplex_hub_connections",
+                    "duplex_hub_topics", "duplex_hub_published_total", "duplex_hub_delivered_total",
+                    "duplex_hub_stored_total", "duplex_hub_replayed_total", "duplex_hub_errors_total",
+                    "duplex_hub_slow_consumers_closed_total")) {
+                assertTrue(before.containsKey(name), "metric " + name + " in " + before.keySet());
+            }
+            try (JdkHubClient c = JdkHubClient.connect(http, URI.create(s.wsBase() + "/hub?name=m"))) {
+                c.next("welcome");
+                c.send("{\"type\":\"subscribe\",\"id\":\"s1\",\"topic\":\"t\"}");
+                c.next("subscribed");
+                for (int i = 0; i < 3; i++) {
+                    c.send("{\"type\":\"publish\",\"id\":\"p" + i + "\",\"topic\":\"t\",\"data\":" + i
+                            + ",\"ack\":true}");
+                    c.next("ack");
+                }
+                Map<String, Double> during = PrometheusParser.parse(get(s, "/metrics"));
+                assertEquals(1.0, during.get("duplex_hub_connections"));
+                assertEquals(1.0, during.get("duplex_sessions_open"));
+                assertTrue(during.get("duplex_messages_in_total") >= before.get("duplex_messages_in_total") + 4,
+                        "subscribe + 3 publishes counted in: " + during);
+                assertTrue(during.get("duplex_hub_published_total") >= before.get("duplex_hub_published_total") + 3);
+                assertTrue(during.get("duplex_bytes_out_total") > before.get("duplex_bytes_out_total"));
+                assertTrue(during.get("duplex_http_requests_total") > before.get("duplex_http_requests_total"));
+            }
+        }
+    }
+
+    @Test
+    void aStaticDirectoryReplacesThePagesButKeepsDuplexJs(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("index.html"), "<!doctype html><title>mine</title>");
+        try (Serving s = start("--memory", "--no-demo", "--static", dir.toString())) {
+            HttpResponse<String> index = get(s, "/");
+            assertEquals(200, index.statusCode());
+            assertEquals("<!doctype html><title>mine</title>", index.body());
+            assertEquals(404, get(s, "/live.html").statusCode(), "the built-in pages are not served");
+            HttpResponse<String> js = get(s, "/duplex.js");
+            assertEquals(200, js.statusCode());
+            assertTrue(js.headers().firstValue("Content-Type").orElseThrow().startsWith("text/javascript"));
+            assertTrue(js.body().contains("export function connect("));
+            assertEquals(200, get(s, "/healthz").statusCode());
+        }
+    }
+
+    @Test
+    void theBuiltInPagesAreServed() throws Exception {
+        try (Serving s = start("--memory", "--no-demo")) {
+            for (String path : List.of("/", "/live.html", "/duplex.js", "/chat.js", "/live.js", "/style.css")) {
+                assertEquals(200, get(s, path).statusCode(), path);
+            }
+            assertTrue(get(s, "/").body().contains("id=\"messages\""));
+        }
+    }
+
+    @Test
+    void messagesSurviveARestartWithADataDirectory(@TempDir Path data) throws Exception {
+        try (Serving s = start("--data", data.toString(), "--no-demo");
+             JdkHubClient c = JdkHubClient.connect(http, URI.create(s.wsBase() + "/hub"))) {
+            c.send("{\"type\":\"publish\",\"id\":\"p1\",\"topic\":\"keep\",\"data\":\"one\",\"ack\":true}");
+            assertEquals(1L, c.next("ack").get("seq"));
+        }
+        try (Serving s = start("--data", data.toString(), "--no-demo");
+             JdkHubClient c = JdkHubClient.connect(http, URI.create(s.wsBase() + "/hub"))) {
+            c.send("{\"type\":\"subscribe\",\"id\":\"s1\",\"topic\":\"keep\",\"history\":5}");
+            assertEquals(1L, c.next("subscribed").get("seq"));
+            assertEquals("one", c.next("message").get("data"));
+        }
+    }
+
+    @Test
+    void servesHttpsAndWssWithPemFiles() throws Exception {
+        Path cert = resource("rsa-cert.pem");
+        Path key = resource("rsa-key.pem");
+        try (Serving s = start("--memory", "--no-demo", "--tls-cert", cert.toString(), "--tls-key", key.toString())) {
+            assertTrue(s.httpBase().startsWith("https://"));
+            HttpClient trusting = HttpClient.newBuilder().sslContext(trustingContext()).build();
+            HttpResponse<String> r = trusting.send(HttpRequest.newBuilder(URI.create(s.httpBase() + "/healthz"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+            try (JdkHubClient c = JdkHubClient.connect(trusting, URI.create(s.wsBase() + "/hub?name=tls"))) {
+                assertEquals("tls", c.next("welcome").get("name"));
+            }
+        }
+    }
+
+    @Test
+    void theBannerListsTheUrls() throws Exception {
+        try (Serving s = start("--memory", "--no-demo")) {
+            String banner = s.banner();
+            String base = "http://127.0.0.1:" + s.port();
+            for (String url : List.of(base + "/", base + "/live.html", base + "/healthz", base + "/metrics",
+                    "ws://127.0.0.1:" + s.port() + "/hub")) {
+                assertTrue(banner.contains(url), url + " in\n" + banner);
+            }
+            assertTrue(banner.contains("storage: memory"));
+        }
+    }
+
+    @Test
+    void inconsistentOptionsAreRefusedBeforeAnythingStarts() {
+        assertThrows(CommandLine.ParameterException.class, () -> start("--tls-cert", "c.pem"));
+        assertThrows(CommandLine.ParameterException.class, () -> start("--memory", "--data", "d"));
+        assertThrows(CommandLine.ParameterException.class, () -> start("--memory", "--token-secret", "short"));
+        assertThrows(CommandLine.ParameterException.class, () -> start("--memory", "--static", "/no/such/dir"));
+        assertThrows(CommandLine.ParameterException.class, () -> start("--memory", "--demo-interval", "1"));
+        assertThrows(CommandLine.ParameterException.class, () -> start("--memory", "--demo-topic", "no spaces"));
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        StringWriter out = new StringWriter();
+        int code = new CommandLine(new Duplex()).setOut(new PrintWriter(out)).execute("serve", "--help");
+        assertEquals(0, code);
+        for (String option : List.of("--port", "--host", "--static", "--data", "--memory", "--tls-cert",
+                "--tls-key", "--token-secret", "--demo-topic", "--no-demo")) {
+            assertTrue(out.toString().contains(option), option + " in\n" + out);
+        }
+    }
+
+    @Test
+    void errorsAreLoggedOneLineEach() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ServeCommand command = new ServeCommand();
-        new CommandLine(command).parseArgs("--port", "0", "--host", "127.0.0.1");
-        WebSocketServer server = command.start();
-        try {
-            HttpClient http = HttpClient.newHttpClient();
-            Inbox echo = new Inbox();
-            WebSocket e = http.newWebSocketBuilder().buildAsync(uri(server, "/echo"), echo).get(10, TimeUnit.SECONDS);
-            e.sendText("Hello Server!", true);
-            assertEquals("Hello Server!", echo.next());
-
-            Inbox first = new Inbox();
-            Inbox second = new Inbox();
-            WebSocket a = http.newWebSocketBuilder().buildAsync(uri(server, "/broadcast"), first).get(10, TimeUnit.SECONDS);
-            WebSocket b = http.newWebSocketBuilder().buildAsync(uri(server, "/broadcast"), second).get(10, TimeUnit.SECONDS);
-            awaitMembers(a, first, b, second);
-            a.sendText("to all", true);
-            assertEquals("to all", first.next(), "the sender gets its own message");
-            assertEquals("to all", second.next());
-        } finally {
-            server.stop();
+        new CommandLine(command).parseArgs("--port", "0", "--host", "127.0.0.1", "--memory", "--no-demo");
+        command.log = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        try (Serving ignored = command.start()) { // logError is the server's and the hub's error handler
+            command.logError(new IllegalStateException("boom\nsecond line"));
         }
+        String logged = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(1, logged.lines().count(), logged);
+        assertTrue(logged.contains("duplex serve: error: java.lang.IllegalStateException: boom second line"), logged);
     }
 
-    /** Both clients are members once each has received its own probe back through the broadcast. */
-    private static void awaitMembers(WebSocket a, Inbox first, WebSocket b, Inbox second) throws InterruptedException {
-        for (var pair : java.util.List.of(java.util.Map.entry(a, first), java.util.Map.entry(b, second))) {
-            String probe = "probe-" + System.identityHashCode(pair.getKey());
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            boolean member = false;
-            while (!member && System.nanoTime() < deadline) {
-                pair.getKey().sendText(probe, true);
-                member = pair.getValue().awaitProbe(probe);
-            }
-            if (!member) {
-                throw new AssertionError("never became a member of /broadcast");
-            }
-        }
+    private static Path resource(String name) throws Exception {
+        return Path.of(ServeCommandTest.class.getResource("/tls/" + name).toURI());
     }
 
-    private static URI uri(WebSocketServer server, String path) {
-        return URI.create("ws://127.0.0.1:" + server.port() + path);
-    }
-
-    private static final class Inbox implements WebSocket.Listener {
-        private final LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                messages.add(partial.toString());
-                partial.setLength(0);
-            }
-            ws.request(1);
-            return CompletableFuture.completedFuture(null);
+    private static SSLContext trustingContext() throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        try (InputStream in = ServeCommandTest.class.getResourceAsStream("/tls/truststore.p12")) {
+            trust.load(in, "changeit".toCharArray());
         }
-
-        /** The next message that is not a membership probe. */
-        String next() throws InterruptedException {
-            while (true) {
-                String m = messages.poll(10, TimeUnit.SECONDS);
-                if (m == null) {
-                    throw new AssertionError("no message within 10 s");
-                }
-                if (!m.startsWith("probe-")) {
-                    return m;
-                }
-            }
-        }
-
-        boolean awaitProbe(String probe) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(250);
-            String m;
-            while ((m = messages.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) != null) {
-                if (m.equals(probe)) {
-                    return true;
-                }
-            }
-            return false;
-        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
     }
 }

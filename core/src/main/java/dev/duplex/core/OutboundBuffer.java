@@ -17,7 +17,7 @@ import java.util.Iterator;
  */
 public final class OutboundBuffer {
     private final BufferPool pool;
-    private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
+    private final ArrayDeque<Chunk> chunks = new ArrayDeque<>(4); // grows on demand; idle connections stay small
     private long size;
     private boolean released;
 

@@ -427,12 +427,12 @@ public final class WebSocketEngine {
         if (!canSendMessage()) {
             return false;
         }
+        byte[] utf8 = Utf8Encoder.encode(text);
         if (extension == null && config.fragmentSize() == 0 && !writer.masks()) {
-            int length = Utf8Encoder.encodedLength(text);
-            Utf8Encoder.encode(text, writer.writeHeaderForPayload(out, FrameWriter.FIN | Opcode.TEXT, length));
+            writer.writeHeaderForPayload(out, FrameWriter.FIN | Opcode.TEXT, utf8.length).put(utf8);
             return true;
         }
-        sendMessage(Opcode.TEXT, ByteBuffer.wrap(Utf8Encoder.encode(text)));
+        sendMessage(Opcode.TEXT, ByteBuffer.wrap(utf8));
         return true;
     }
 

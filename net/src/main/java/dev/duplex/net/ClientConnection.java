@@ -68,6 +68,7 @@ final class ClientConnection implements IoHandler, ConnectionListener {
     private LoopTimer connectTimer;
     private LoopTimer closeTimer;
     private Throwable failure;
+    private final PendingPings pings = new PendingPings();
 
     ClientConnection(EventLoop loop, ClientHandshake handshake, ConnectionSettings settings,
                      ClientConnectionListener listener, Executor resolver) {
@@ -129,6 +130,19 @@ final class ClientConnection implements IoHandler, ConnectionListener {
             connection.flush();
             listener.onOutboundChanged(this, connection.bufferedAmount());
         }
+    }
+
+    /** Sends a ping now; {@code pong} completes when the server answers it, or fails when the connection ends. */
+    void ping(byte[] payload, CompletableFuture<java.time.Duration> pong) {
+        if (!isOpen()) {
+            pong.completeExceptionally(new IOException("the connection is not open"));
+            return;
+        }
+        if (!pings.add(payload, pong)) {
+            return;
+        }
+        engine.ping(ByteBuffer.wrap(payload));
+        flush();
     }
 
     /** Starts the close handshake (open) or abandons the attempt (before open). */
@@ -368,6 +382,7 @@ final class ClientConnection implements IoHandler, ConnectionListener {
         if (closeTimer != null) {
             closeTimer.cancel();
         }
+        pings.failAll(new IOException("the connection closed before the pong arrived"));
         listener.onOutboundChanged(this, 0);
         listener.onClosed(this, status, error);
     }
@@ -382,6 +397,11 @@ final class ClientConnection implements IoHandler, ConnectionListener {
         @Override
         public void onBinary(ByteBuffer data) {
             listener.onMessage(ClientConnection.this, false, data);
+        }
+
+        @Override
+        public void onPong(ByteBuffer payload) {
+            pings.pongReceived(payload);
         }
 
         @Override

@@ -34,7 +34,7 @@ final class Connection implements IoHandler {
     private final Transport transport;
     private final ConnectionListener listener;
     private final OutboundBuffer outbound;
-    private final ArrayDeque<ByteBuffer> raw = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> raw = new ArrayDeque<>(2); // handshake bytes only: rarely more than one
     private long rawBytes;
     private SelectionKey key;
     private WebSocketEngine engine;
@@ -238,9 +238,14 @@ final class Connection implements IoHandler {
                 }
                 lastReadNanos = System.nanoTime();
                 loop.counters().bytesIn.add(n);
+                boolean drained = buffer.hasRemaining() && transport.shortReadDrains();
                 buffer.flip();
                 if (!closeAfterFlush) {
                     deliver(buffer);
+                }
+                if (drained) {
+                    more = false; // the selector says when more arrives: no read that returns 0
+                    break;
                 }
             }
             if (more && !closed && !readingPaused) {

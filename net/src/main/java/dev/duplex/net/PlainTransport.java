@@ -23,6 +23,11 @@ final class PlainTransport implements Transport {
     }
 
     @Override
+    public boolean shortReadDrains() {
+        return true;
+    }
+
+    @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         return channel.write(srcs, offset, length);
     }

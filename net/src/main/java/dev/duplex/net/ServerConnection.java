@@ -14,7 +14,6 @@ import dev.duplex.core.handshake.ServerHandshake;
 
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -98,6 +97,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         if (request == null) {
             return;
         }
+        parser = null; // one request per connection: its buffers go now, not when the connection ends
         RequestRouter.Outcome outcome = server.router().route(request);
         if (outcome instanceof RequestRouter.Respond r) {
             server.countHttpRequest();
@@ -111,6 +111,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         responding = true;
         closing = true;
         handshakeTimer.cancel();
+        handshakeTimer = null; // the loop drops cancelled timers; an idle session should not keep it either
         for (ByteBuffer b : response) {
             connection.writeRaw(b);
         }
@@ -120,6 +121,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
 
     private void upgrade(RequestRouter.Upgrade upgrade, HttpRequest request) {
         handshakeTimer.cancel();
+        handshakeTimer = null; // the loop drops cancelled timers; an idle session should not keep it either
         transforming = !upgrade.extensions().extensions().isEmpty();
         engine = new WebSocketEngine(Role.SERVER, settings.engineConfig(), this, connection.outbound(),
                 upgrade.extensions().extensions());
@@ -138,7 +140,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
     @Override
     public void onText(ByteBuffer utf8) {
         loop.counters().messagesIn.add(1);
-        String text = StandardCharsets.UTF_8.decode(utf8).toString();
+        String text = loop.textDecoder().decode(utf8);
         ServerSession s = session;
         dispatch(() -> endpoint.onText(s, text));
     }
@@ -405,10 +407,11 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         requestFlush();
     }
 
+    /** Loop thread: writes once at the end of this loop pass, however many messages are queued until then. */
     private void requestFlush() {
         if (!flushScheduled) {
             flushScheduled = true;
-            loop.execute(flushTask);
+            loop.atEndOfPass(flushTask);
         }
     }
 

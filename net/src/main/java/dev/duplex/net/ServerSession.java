@@ -20,13 +20,13 @@ import java.nio.ByteBuffer;
  */
 public final class ServerSession {
     private final ServerConnection connection;
-    private final HttpRequest request;
+    private final CompactRequest request;
     private final String subprotocol;
     private volatile Object attachment;
 
     ServerSession(ServerConnection connection, HttpRequest request, String subprotocol, Object attachment) {
         this.connection = connection;
-        this.request = request;
+        this.request = new CompactRequest(request);
         this.subprotocol = subprotocol;
         this.attachment = attachment;
     }
@@ -102,9 +102,13 @@ public final class ServerSession {
         return subprotocol;
     }
 
-    /** The upgrade request: path, query, headers, cookies. */
+    /**
+     * The upgrade request: path, query, headers, cookies. The session keeps only the request's bytes (so an idle
+     * connection stays small) and parses them again on each call: read what you need once, e.g. in
+     * {@link Endpoint#onOpen}, and keep that in the {@link #attachment(Object) attachment}.
+     */
     public HttpRequest request() {
-        return request;
+        return request.expand();
     }
 
     ServerConnection connection() {
@@ -113,6 +117,6 @@ public final class ServerSession {
 
     @Override
     public String toString() {
-        return "ServerSession[" + request.path() + " from " + remoteAddress() + "]";
+        return "ServerSession[" + request.expand().path() + " from " + remoteAddress() + "]";
     }
 }

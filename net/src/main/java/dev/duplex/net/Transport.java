@@ -26,6 +26,15 @@ interface Transport {
     int read(ByteBuffer dst) throws IOException;
 
     /**
+     * True when a {@link #read} that did not fill its buffer proves the socket had nothing more, so the caller
+     * can skip the read that would return 0 and wait for the selector instead. False for TLS, which may hold
+     * decrypted bytes back.
+     */
+    default boolean shortReadDrains() {
+        return false;
+    }
+
+    /**
      * Writes as much of {@code srcs[offset..offset+length)} as the socket takes now, in one gathering write
      * where possible, and returns how many application bytes were consumed. A TLS transport may consume bytes it
      * has not written yet; they show in {@link #pendingBytes()}.

@@ -278,6 +278,35 @@ public final class WebSocket {
         c.flush();
     }
 
+    /**
+     * Sends a ping (not in the browser API, which has none): a tool such as {@code duplex connect} uses it to
+     * check that the server is alive and to measure the round trip. The ping goes out after the messages sent
+     * before it.
+     *
+     * @param payload at most 125 bytes, copied
+     * @return completes with the round-trip time when the server's pong arrives; fails with an
+     *         {@link IOException} when the socket is not open or closes first, or with an
+     *         {@link IllegalStateException} when {@value PendingPings#LIMIT} pings are already unanswered
+     * @throws IllegalArgumentException for a payload over 125 bytes
+     */
+    public CompletableFuture<Duration> ping(byte[] payload) {
+        if (payload.length > 125) {
+            throw new IllegalArgumentException("a ping payload is at most 125 bytes, was " + payload.length);
+        }
+        byte[] copy = payload.clone();
+        CompletableFuture<Duration> pong = new CompletableFuture<>();
+        eventLoop.loop().execute(() -> {
+            ClientConnection c = current;
+            if (c == null) {
+                pong.completeExceptionally(new IOException("the WebSocket is not open"));
+                return;
+            }
+            drainQueue();
+            c.ping(copy, pong);
+        });
+        return pong;
+    }
+
     // ------------------------------------------------------------------------------------------- closing
 
     /** Starts the close handshake with an empty close frame (the server sees 1005). No effect once closing. */
@@ -406,7 +435,7 @@ public final class WebSocket {
         public void onMessage(ClientConnection c, boolean text, ByteBuffer data) {
             MessageEvent event;
             if (text) {
-                event = MessageEvent.text(WebSocket.this, StandardCharsets.UTF_8.decode(data).toString());
+                event = MessageEvent.text(WebSocket.this, eventLoop.loop().textDecoder().decode(data));
             } else {
                 byte[] copy = new byte[data.remaining()];
                 data.get(copy);

@@ -161,6 +161,37 @@ class WebSocketClientTest {
     }
 
     @Test
+    void pingCompletesOnTheMatchingPongAndFailsWhenTheConnectionEnds() throws Exception {
+        try (RawServer server = new RawServer()) {
+            WebSocket ws = builder(server.url("/")).connect();
+            RawPeer peer = server.accept();
+            peer.acceptUpgrade();
+            rec.next(OpenEvent.class);
+            assertThrows(IllegalArgumentException.class, () -> ws.ping(new byte[126]));
+
+            var first = ws.ping("a".getBytes(StandardCharsets.UTF_8));
+            var second = ws.ping("b".getBytes(StandardCharsets.UTF_8));
+            RawPeer.Frame f = peer.readFrame();
+            assertEquals(9, f.opcode());
+            assertEquals("a", new String(f.payload(), StandardCharsets.UTF_8));
+            assertEquals(9, peer.readFrame().opcode());
+            peer.writeFrame(10, "unsolicited".getBytes(StandardCharsets.UTF_8), false);
+            peer.writeText("after the unsolicited pong");
+            assertEquals("after the unsolicited pong", rec.next(MessageEvent.class).text());
+            assertFalse(first.isDone(), "a pong with another payload answers nothing");
+            peer.writeFrame(10, "b".getBytes(StandardCharsets.UTF_8), false);
+            assertTrue(second.get(10, TimeUnit.SECONDS).toNanos() > 0);
+            assertTrue(first.isDone(), "answering the latest ping answers the earlier ones (RFC 6455 5.5.3)");
+
+            var unanswered = ws.ping(new byte[0]);
+            assertEquals(9, peer.readFrame().opcode());
+            peer.close();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> unanswered.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(java.io.IOException.class, e.getCause());
+        }
+    }
+
+    @Test
     void clientClosesTcpItselfIfServerLingers() throws Exception {
         try (RawServer server = new RawServer()) {
             builder(server.url("/")).connect();

@@ -1,113 +1,144 @@
 package dev.duplex.app.bench;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import org.HdrHistogram.Histogram;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * A run's result as one JSON object on one line, for scripts ({@code --json}). Field names are stable; latencies
- * are in microseconds, rates per second, megabytes are 10^6 bytes of payload; a figure that could not be measured
- * is null. The fields are listed in the README's "duplex bench" section.
+ * A run's result as one JSON object on one line, for scripts ({@code --json}), written with jackson-core's
+ * streaming generator. Field names are stable; latencies are in microseconds, rates per second, megabytes are
+ * 10^6 bytes of payload, decimals have at most three places; a figure that could not be measured is null. The
+ * fields are listed in the README's "duplex bench" section.
  */
 final class JsonReport {
+    private static final JsonFactory FACTORY = new JsonFactory();
+
     private JsonReport() {
     }
 
     static String render(BenchResult r) {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator json = FACTORY.createGenerator(text)) {
+            write(json, r);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return text.toString();
+    }
+
+    private static void write(JsonGenerator json, BenchResult r) throws IOException {
         BenchPlan plan = r.plan();
-        JsonWriter json = new JsonWriter().begin()
-                .field("tool", "duplex bench")
-                .field("mode", plan.mode().name().toLowerCase(Locale.ROOT))
-                .field("url", plan.url().toString())
-                .field("connections", plan.connections())
-                .field("threads", plan.threads());
+        json.writeStartObject();
+        json.writeStringField("tool", "duplex bench");
+        json.writeStringField("mode", plan.mode().name().toLowerCase(Locale.ROOT));
+        json.writeStringField("url", plan.url().toString());
+        json.writeNumberField("connections", plan.connections());
+        json.writeNumberField("threads", plan.threads());
         if (plan.mode() != Mode.CONNECT) {
-            json.field("inFlight", plan.inFlight())
-                    .field("size", plan.size())
-                    .field("type", plan.text() ? "text" : "binary")
-                    .field("rate", plan.rate())
-                    .field("warmupSeconds", plan.warmup().toNanos() / 1e9, false)
-                    .field("countedMessages", plan.messages());
+            json.writeNumberField("inFlight", plan.inFlight());
+            json.writeNumberField("size", plan.size());
+            json.writeStringField("type", plan.text() ? "text" : "binary");
+            json.writeNumberField("rate", plan.rate());
+            decimal(json, "warmupSeconds", plan.warmup().toNanos() / 1e9);
+            json.writeNumberField("countedMessages", plan.messages());
         }
         if (plan.mode() == Mode.FANOUT) {
-            json.field("publishers", plan.publishers());
+            json.writeNumberField("publishers", plan.publishers());
         }
-        json.field("aborted", r.aborted());
+        json.writeStringField("aborted", r.aborted());
 
-        json.object("connect")
-                .field("opened", r.opened())
-                .field("failed", r.failedAttempts())
-                .field("seconds", r.connectNanos() / 1e9, false)
-                .field("perSecond", r.connectNanos() <= 0 ? 0 : r.opened() / (r.connectNanos() / 1e9), false);
+        json.writeObjectFieldStart("connect");
+        json.writeNumberField("opened", r.opened());
+        json.writeNumberField("failed", r.failedAttempts());
+        decimal(json, "seconds", r.connectNanos() / 1e9);
+        decimal(json, "perSecond", r.connectNanos() <= 0 ? 0 : r.opened() / (r.connectNanos() / 1e9));
         latency(json, "latencyMicros", r.handshake());
-        json.end();
+        json.writeEndObject();
         if (plan.mode() == Mode.CONNECT) {
-            json.field("holdSeconds", plan.hold().toNanos() / 1e9, false);
+            decimal(json, "holdSeconds", plan.hold().toNanos() / 1e9);
         }
 
-        json.field("windowSeconds", r.windowSeconds(), false);
+        decimal(json, "windowSeconds", r.windowSeconds());
         if (plan.mode() == Mode.ECHO) {
-            json.field("messages", r.messages())
-                    .field("messagesPerSecond", r.perSecond(r.messages()), false);
+            json.writeNumberField("messages", r.messages());
+            decimal(json, "messagesPerSecond", r.perSecond(r.messages()));
         } else if (plan.mode() == Mode.FANOUT) {
-            json.field("deliveries", r.messages())
-                    .field("deliveriesPerSecond", r.perSecond(r.messages()), false)
-                    .field("published", r.published())
-                    .field("publishedPerSecond", r.perSecond(r.published()), false);
+            json.writeNumberField("deliveries", r.messages());
+            decimal(json, "deliveriesPerSecond", r.perSecond(r.messages()));
+            json.writeNumberField("published", r.published());
+            decimal(json, "publishedPerSecond", r.perSecond(r.published()));
         }
         if (plan.mode() != Mode.CONNECT) {
-            json.field("payloadBytes", r.payloadBytes())
-                    .field("megabytesPerSecond", r.perSecond(r.payloadBytes()) / 1e6, false);
+            json.writeNumberField("payloadBytes", r.payloadBytes());
+            decimal(json, "megabytesPerSecond", r.perSecond(r.payloadBytes()) / 1e6);
             latency(json, "latencyMicros", r.latency());
         }
 
-        json.object("errors").field("total", r.totalErrors());
+        json.writeObjectFieldStart("errors");
+        json.writeNumberField("total", r.totalErrors());
         for (Map.Entry<ErrorKind, Long> e : r.errors().entrySet()) {
-            json.field(e.getKey().key(), e.getValue());
+            json.writeNumberField(e.getKey().key(), e.getValue());
         }
-        json.end();
-        json.object("errorExamples");
+        json.writeEndObject();
+        json.writeObjectFieldStart("errorExamples");
         for (Map.Entry<String, Long> e : r.errorExamples().entrySet()) {
-            json.field(e.getKey(), e.getValue());
+            json.writeNumberField(e.getKey(), e.getValue());
         }
-        json.end();
+        json.writeEndObject();
 
-        String perUnit = "microsPer" + Character.toUpperCase(r.cpuUnitName().charAt(0)) + r.cpuUnitName().substring(1);
-        json.object("benchCpu")
-                .field("percentOfCore", r.percentOfCore(r.processCpuNanos()), true)
-                .field("loopThreadsPercentOfCore", r.percentOfCore(r.loopCpuNanos()), true)
-                .field(perUnit, r.microsPerUnit(r.processCpuNanos()), true)
-                .end();
+        String unit = r.cpuUnitName();
+        String perUnit = "microsPer" + Character.toUpperCase(unit.charAt(0)) + unit.substring(1);
+        json.writeObjectFieldStart("benchCpu");
+        measured(json, "percentOfCore", r.percentOfCore(r.processCpuNanos()));
+        measured(json, "loopThreadsPercentOfCore", r.percentOfCore(r.loopCpuNanos()));
+        measured(json, perUnit, r.microsPerUnit(r.processCpuNanos()));
+        json.writeEndObject();
         if (plan.serverPid() > 0) {
-            json.object("serverCpu")
-                    .field("pid", plan.serverPid())
-                    .field("percentOfCore", r.percentOfCore(r.serverCpuNanos()), true)
-                    .field(perUnit, r.microsPerUnit(r.serverCpuNanos()), true);
+            json.writeObjectFieldStart("serverCpu");
+            json.writeNumberField("pid", plan.serverPid());
+            measured(json, "percentOfCore", r.percentOfCore(r.serverCpuNanos()));
+            measured(json, perUnit, r.microsPerUnit(r.serverCpuNanos()));
             if (plan.mode() == Mode.FANOUT) {
-                json.field("microsPerMessage", r.serverCpuNanos() < 0 || r.published() == 0 ? -1
-                        : r.serverCpuNanos() / 1e3 / r.published(), true);
+                measured(json, "microsPerMessage", r.serverCpuNanos() < 0 || r.published() == 0 ? -1
+                        : r.serverCpuNanos() / 1e3 / r.published());
             }
-            json.field("problem", r.serverCpuProblem()).end();
+            json.writeStringField("problem", r.serverCpuProblem());
+            json.writeEndObject();
         } else {
-            json.nullField("serverCpu");
+            json.writeNullField("serverCpu");
         }
-        return json.end().toString();
+        json.writeEndObject();
     }
 
-    private static void latency(JsonWriter json, String name, Histogram h) {
-        json.object(name).field("count", h.getTotalCount());
-        if (h.getTotalCount() == 0) {
-            json.nullField("mean").nullField("p50").nullField("p90").nullField("p99").nullField("p99_9")
-                    .nullField("max");
+    private static void latency(JsonGenerator json, String name, Histogram h) throws IOException {
+        json.writeObjectFieldStart(name);
+        json.writeNumberField("count", h.getTotalCount());
+        boolean empty = h.getTotalCount() == 0;
+        measured(json, "mean", empty ? -1 : h.getMean() / 1e3);
+        measured(json, "p50", empty ? -1 : h.getValueAtPercentile(50) / 1e3);
+        measured(json, "p90", empty ? -1 : h.getValueAtPercentile(90) / 1e3);
+        measured(json, "p99", empty ? -1 : h.getValueAtPercentile(99) / 1e3);
+        measured(json, "p99_9", empty ? -1 : h.getValueAtPercentile(99.9) / 1e3);
+        measured(json, "max", empty ? -1 : h.getMaxValue() / 1e3);
+        json.writeEndObject();
+    }
+
+    /** A figure that may be unknown: negative means it could not be measured, written as null. */
+    private static void measured(JsonGenerator json, String name, double value) throws IOException {
+        if (value < 0 || Double.isNaN(value) || Double.isInfinite(value)) {
+            json.writeNullField(name);
         } else {
-            json.field("mean", h.getMean() / 1e3, false)
-                    .field("p50", h.getValueAtPercentile(50) / 1e3, false)
-                    .field("p90", h.getValueAtPercentile(90) / 1e3, false)
-                    .field("p99", h.getValueAtPercentile(99) / 1e3, false)
-                    .field("p99_9", h.getValueAtPercentile(99.9) / 1e3, false)
-                    .field("max", h.getMaxValue() / 1e3, false);
+            decimal(json, name, value);
         }
-        json.end();
+    }
+
+    private static void decimal(JsonGenerator json, String name, double value) throws IOException {
+        json.writeNumberField(name, Math.round(value * 1000) / 1000.0);
     }
 }

@@ -101,14 +101,4 @@ class BenchPartsTest {
             assertEquals(payload[i], second.get(i));
         }
     }
-
-    @Test
-    void jsonWriterEscapesAndNests() {
-        String json = new JsonWriter().begin().field("a\"b", "line\nnext\u0001").object("inner").field("n", 3)
-                .field("x", 1.5, false).field("unknown", -1, true).end().field("ok", true).end().toString();
-        assertEquals("{\"a\\\"b\":\"line\\nnext\\u0001\",\"inner\":{\"n\":3,\"x\":1.5,\"unknown\":null},\"ok\":true}",
-                json);
-        assertEquals(java.util.Map.of("v", 2.0), dev.duplex.testkit.Json.parseObject(
-                new JsonWriter().begin().field("v", 2.0, false).end().toString()));
-    }
 }

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Random messages encoded by one engine and parsed back by the other from random splits of the bytes. */
-class RoundTripProperties {
+class RoundTripPropertiesTest {
 
     record Message(boolean text, String string, byte[] bytes, int fragments) {
         byte[] payload() {

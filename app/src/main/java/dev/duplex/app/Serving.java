@@ -1,0 +1,198 @@
+package dev.duplex.app;
+
+import dev.duplex.hub.Hub;
+import dev.duplex.hub.HubMetrics;
+import dev.duplex.net.HttpReply;
+import dev.duplex.net.WebSocketServer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * A running {@code duplex serve}: the server, the hub installed on it and the demo feed publishing through the
+ * hub. {@link #close()} stops them in the safe order (feed, server, hub). Thread-safe; close is idempotent.
+ */
+final class Serving implements AutoCloseable {
+    /** The classpath folder of the built-in pages. */
+    static final String PAGES = "web";
+
+    private final WebSocketServer server;
+    private final Hub hub;
+    private final DemoFeed feed;
+    private final ServeCommand options;
+    private final Object closeLock = new Object();
+    private boolean closed;
+
+    private Serving(WebSocketServer server, Hub hub, DemoFeed feed, ServeCommand options) {
+        this.server = server;
+        this.hub = hub;
+        this.feed = feed;
+        this.options = options;
+    }
+
+    /**
+     * Builds the hub, installs it with the pages, {@code /healthz} and {@code /metrics} on {@code builder}, starts
+     * the server and the demo feed. On failure everything started so far is stopped again.
+     */
+    static Serving start(ServeCommand options, WebSocketServer.Builder builder, Consumer<Throwable> errors)
+            throws IOException {
+        Hub.Builder hubBuilder = Hub.builder()
+                .errorHandler(errors)
+                .history(options.history, Duration.ofHours(options.historyHours));
+        Path data = options.effectiveDataDirectory();
+        if (data == null) {
+            hubBuilder.inMemory();
+        } else {
+            hubBuilder.dataDirectory(data);
+        }
+        if (options.tokenSecret != null) {
+            hubBuilder.tokenSecret(options.tokenSecret.getBytes(StandardCharsets.UTF_8));
+        }
+        Hub hub = hubBuilder.build();
+        WebSocketServer server = null;
+        try {
+            hub.install(builder);
+            if (options.staticDirectory != null) {
+                // The user's pages replace ours, but can still import the client library.
+                builder.staticFiles(options.staticDirectory)
+                        .http("/duplex.js", new ClasspathFile(PAGES + "/duplex.js", "text/javascript; charset=utf-8"));
+            } else {
+                builder.staticResources(PAGES);
+            }
+            AtomicReference<WebSocketServer> started = new AtomicReference<>();
+            builder.http("/healthz", request -> HttpReply.json(200, "{\"status\":\"ok\"}")
+                            .withHeader("Cache-Control", "no-store"))
+                    .http("/metrics", new MetricsPage(List.of(
+                            out -> {
+                                WebSocketServer s = started.get();
+                                if (s != null) {
+                                    MetricsPage.write(s.metrics(), out);
+                                }
+                            },
+                            out -> writeHub(hub.metrics(), out))));
+            server = builder.build().start();
+            started.set(server);
+            hub.attach(server);
+            DemoFeed feed = null;
+            if (!options.noDemo) {
+                feed = new DemoFeed(options.demoTopic, options.demoInterval(),
+                        (topic, json) -> hub.publish(topic, json).whenComplete((published, failure) -> {
+                            if (failure != null) {
+                                errors.accept(failure);
+                            }
+                        }),
+                        errors, options.demoRandom()).start();
+            }
+            return new Serving(server, hub, feed, options);
+        } catch (IOException | RuntimeException e) {
+            if (server != null) {
+                server.stop();
+            }
+            hub.close();
+            throw e;
+        }
+    }
+
+    /** The hub's counters as {@code duplex_hub_*} metrics (names listed in docs/operations.md). */
+    static void writeHub(HubMetrics m, PrometheusText out) {
+        out.gauge("duplex_hub_connections", "Hub connections (/hub) open now.", m.connections())
+                .gauge("duplex_hub_topics", "Topics known now.", m.topics())
+                .counter("duplex_hub_published_total", "Messages committed (from clients and server code).",
+                        m.published())
+                .counter("duplex_hub_delivered_total", "Messages queued to subscribers, live and replayed "
+                        + "(one per recipient).", m.delivered())
+                .counter("duplex_hub_stored_total", "Messages written to the store.", m.stored())
+                .counter("duplex_hub_replayed_total", "Messages sent from the store on resume or history.",
+                        m.replayed())
+                .counter("duplex_hub_errors_total", "Error replies, failed commits and listener failures.",
+                        m.errors())
+                .counter("duplex_hub_slow_consumers_closed_total", "Connections closed (1013) for not reading.",
+                        m.slowConsumersClosed());
+    }
+
+    WebSocketServer server() {
+        return server;
+    }
+
+    Hub hub() {
+        return hub;
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    /** {@code http://host:port} (or https), with a host a browser can open. */
+    String httpBase() {
+        return (options.tlsCertificate != null ? "https://" : "http://") + displayHost() + ":" + port();
+    }
+
+    /** {@code ws://host:port} (or wss). */
+    String wsBase() {
+        return (options.tlsCertificate != null ? "wss://" : "ws://") + displayHost() + ":" + port();
+    }
+
+    private String displayHost() {
+        String host = options.host;
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            return "localhost";
+        }
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    /** The start-up lines: what runs and the URLs to open. */
+    String banner() {
+        String http = httpBase();
+        String ws = wsBase();
+        Path data = options.effectiveDataDirectory();
+        StringBuilder b = new StringBuilder();
+        b.append("duplex serve: listening on ").append(http).append("/  (storage: ")
+                .append(data == null ? "memory" : data.toAbsolutePath().normalize())
+                .append(", tokens: ").append(options.tokenSecret == null ? "not required" : "required")
+                .append(")\n");
+        if (options.staticDirectory != null) {
+            b.append("  pages      ").append(http).append("/  (from ")
+                    .append(options.staticDirectory.toAbsolutePath().normalize()).append(")\n");
+            b.append("  client     ").append(http).append("/duplex.js\n");
+        } else {
+            b.append("  chat       ").append(http).append("/\n");
+            b.append("  live data  ").append(http).append("/live.html");
+            if (feed != null) {
+                b.append("  (demo feed on ").append(feed.topic()).append(" every ")
+                        .append(options.demoIntervalMillis).append(" ms)");
+            }
+            b.append('\n');
+        }
+        b.append("  hub        ").append(ws).append("/hub\n");
+        b.append("  echo       ").append(ws).append("/echo\n");
+        b.append("  broadcast  ").append(ws).append("/broadcast/{topic}\n");
+        b.append("  health     ").append(http).append("/healthz\n");
+        b.append("  metrics    ").append(http).append("/metrics\n");
+        b.append("Ctrl-C to stop.");
+        return b.toString();
+    }
+
+    /** Stops the demo feed, then the server (close 1001 to every client), then the hub (commits and closes). */
+    @Override
+    public void close() {
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            if (feed != null) {
+                feed.close();
+            }
+            server.stop();
+        } finally {
+            hub.close();
+        }
+    }
+}

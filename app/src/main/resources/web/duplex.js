@@ -1,0 +1,613 @@
+// duplex.js: the browser client of the duplex hub (topics, presence, history, resume).
+// A plain ES module with no dependencies and no build step:
+//
+//   import { connect } from "/duplex.js";
+//   const hub = connect("/hub", { name: "alice" });
+//   hub.on("state", e => console.log(e.state));
+//   const lobby = hub.subscribe("lobby", m => console.log(m.from.name, m.data), { history: 20 });
+//   await hub.publish("lobby", { text: "hi" }, { ack: true });
+//
+// Protocol: docs/protocol.md. Guide: docs/browser-client.md.
+
+/** Connection states, as reported by the "state" event and {@link Hub#state}. */
+export const State = Object.freeze({
+  CONNECTING: "connecting",
+  OPEN: "open",
+  CLOSING: "closing",
+  CLOSED: "closed",
+  RECONNECTING: "reconnecting",
+});
+
+const DEFAULTS = Object.freeze({
+  name: undefined,
+  token: undefined,
+  reconnect: true,
+  initialDelay: 500,
+  maxDelay: 15000,
+  factor: 2,
+  jitter: 0.5,
+  heartbeatInterval: 15000,
+  heartbeatTimeout: 10000,
+  maxOutbox: 256,
+  WebSocket: undefined,
+});
+
+/**
+ * Opens a hub connection and keeps it open: reconnects with exponential backoff and jitter, resubscribes every
+ * topic with the last sequence number seen (resume), and sends app-level heartbeats.
+ *
+ * @param {string} [url] ws:// or wss:// URL of the hub, or a path such as "/hub" resolved against the page
+ *   (default "/hub" on the page's host, wss when the page is https)
+ * @param {object} [options]
+ * @param {string} [options.name] display name (1-40 chars), sent as ?name=
+ * @param {string} [options.token] JWT, sent as &token= when the server requires tokens
+ * @param {boolean} [options.reconnect=true] reconnect after an unexpected close
+ * @param {number} [options.initialDelay=500] first reconnect delay, ms
+ * @param {number} [options.maxDelay=15000] largest reconnect delay, ms
+ * @param {number} [options.factor=2] the delay grows by this factor per failed attempt
+ * @param {number} [options.jitter=0.5] each delay is reduced by a random part of up to this fraction
+ * @param {number} [options.heartbeatInterval=15000] ms between pings ({"type":"ping"}); 0 turns heartbeats off
+ * @param {number} [options.heartbeatTimeout=10000] reconnect when nothing arrives this long after a ping
+ * @param {number} [options.maxOutbox=256] publishes kept while not connected; more are rejected
+ * @returns {Hub}
+ */
+export function connect(url, options = {}) {
+  return new Hub(url, options);
+}
+
+/**
+ * One subscription to one topic, returned by {@link Hub#subscribe}. Survives reconnects: after each reconnect it
+ * is renewed with `since` = {@link Subscription#lastSeq}, so the server replays exactly what was missed.
+ */
+export class Subscription {
+  /** @param {Hub} hub @param {string} topic @param {Function} onMessage @param {object} options */
+  constructor(hub, topic, onMessage, options) {
+    this.hub = hub;
+    /** The topic name. */
+    this.topic = topic;
+    /** Highest sequence number delivered (or known to be current), null before the first reply. */
+    this.lastSeq = null;
+    /** Present members, as [{session, name}], in join order. */
+    this.members = [];
+    /** True between the server's "subscribed" reply and the next disconnect. */
+    this.active = false;
+    this.onMessage = onMessage;
+    this.options = options;
+    this.closed = false;
+    this.readyPromise = new Promise((resolve, reject) => {
+      this.resolveReady = resolve;
+      this.rejectReady = reject;
+    });
+    this.readyPromise.catch(() => {});
+  }
+
+  /** Resolves with the first "subscribed" reply; rejects on a server error (e.g. invalid_topic). */
+  get ready() {
+    return this.readyPromise;
+  }
+
+  /** Stops the subscription; the server is told if connected. */
+  unsubscribe() {
+    this.hub.unsubscribe(this);
+  }
+}
+
+/**
+ * A hub connection. Create it with {@link connect}. Events ({@link Hub#on}):
+ * - "state" {state, previous, attempt, delay, code, reason, wasClean}: connecting, open, closing, closed,
+ *   reconnecting. After an unexpected close, "reconnecting" comes with `delay` (the wait before attempt number
+ *   `attempt`, with the close's code and reason), then again without `delay` when that attempt starts.
+ * - "welcome" the server's welcome frame ({session, name, server, limits})
+ * - "error" {code, message, id, topic}: server errors not tied to a pending request, and client-side failures
+ * - "message" every message of every topic, after the subscription's own callback
+ * - "pong" {id, rtt}: the answer to a heartbeat, with the round trip in ms
+ */
+export class Hub {
+  constructor(url, options = {}) {
+    this.options = Object.assign({}, DEFAULTS, options);
+    this.url = resolveUrl(url);
+    this.subscriptions = new Map();
+    this.listeners = new Map();
+    this.pending = new Map();
+    this.pings = new Map();
+    this.outbox = [];
+    this.ws = null;
+    this.nextId = 1;
+    this.attempt = 0;
+    this.welcome = null;
+    this.stateValue = State.CONNECTING;
+    this.wanted = true;
+    this.closedForGood = false;
+    this.reconnectTimer = null;
+    this.heartbeatTimer = null;
+    this.deadlineTimer = null;
+    // Connect once the caller's synchronous code has run, so listeners added right after connect() see
+    // the first "connecting" event and subscriptions made then go out with the first open.
+    queueMicrotask(() => {
+      if (this.closedForGood || !this.wanted || this.ws) return;
+      this.emit("state", { state: State.CONNECTING, previous: State.CLOSED, attempt: 0 });
+      this.open(State.CONNECTING);
+    });
+    if (typeof window !== "undefined") {
+      // Back online: skip the rest of the backoff delay.
+      this.onlineListener = () => {
+        if (this.wanted && this.stateValue === State.RECONNECTING && this.reconnectTimer) {
+          clearTimeout(this.reconnectTimer);
+          this.reconnectTimer = null;
+          this.open(State.RECONNECTING);
+        }
+      };
+      window.addEventListener("online", this.onlineListener);
+    }
+  }
+
+  /** The current state (see {@link State}). */
+  get state() {
+    return this.stateValue;
+  }
+
+  /** The underlying WebSocket's readyState (0-3), WebSocket.CLOSED (3) when there is none. */
+  get readyState() {
+    return this.ws ? this.ws.readyState : 3;
+  }
+
+  /** Bytes queued in the underlying WebSocket but not yet sent, 0 when there is none. */
+  get bufferedAmount() {
+    return this.ws ? this.ws.bufferedAmount : 0;
+  }
+
+  /** This connection's session id and name from the last welcome, or null before it. */
+  get session() {
+    return this.welcome ? { session: this.welcome.session, name: this.welcome.name } : null;
+  }
+
+  /**
+   * Adds an event listener. Returns a function that removes it.
+   * @param {"state"|"welcome"|"error"|"message"|"pong"} event
+   * @param {Function} listener
+   * @returns {Function}
+   */
+  on(event, listener) {
+    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
+    this.listeners.get(event).add(listener);
+    return () => this.listeners.get(event).delete(listener);
+  }
+
+  /**
+   * Subscribes to a topic. Messages arrive in sequence order, each once, replayed ones marked `replay: true`.
+   *
+   * @param {string} topic 1-64 chars of [A-Za-z0-9._:-], not starting with "."
+   * @param {(message: {topic: string, seq: number, ts: number, from: {session: string, name: string},
+   *   data: *, replay?: boolean}) => void} onMessage
+   * @param {object} [options]
+   * @param {number} [options.history] on the first subscribe, replay the last N kept messages
+   * @param {(members: Array<{session: string, name: string}>) => void} [options.onMembers] whole member list,
+   *   after the subscribe reply and after every join or leave
+   * @param {(member: {session: string, name: string}) => void} [options.onJoin]
+   * @param {(member: {session: string, name: string}) => void} [options.onLeave]
+   * @param {(gap: {from: number, to: number, count: number}) => void} [options.onGap] messages from..to are no
+   *   longer kept on the server and will never arrive
+   * @param {(resume: {since: number, seq: number, missed: number}) => void} [options.onResume] a renewed
+   *   subscription after a reconnect: `missed` messages were published meanwhile and follow (or gaps for them)
+   * @param {(info: {since: number, seq: number}) => void} [options.onReset] the server's sequence went backwards
+   *   (its store was reset): numbering starts again from `seq`
+   * @param {(error: {code: string, message: string}) => void} [options.onError]
+   * @returns {Subscription}
+   */
+  subscribe(topic, onMessage, options = {}) {
+    if (this.subscriptions.has(topic)) {
+      throw new Error(`already subscribed to ${topic}`);
+    }
+    const sub = new Subscription(this, topic, onMessage || (() => {}), options);
+    this.subscriptions.set(topic, sub);
+    if (this.isOpen()) this.sendSubscribe(sub);
+    return sub;
+  }
+
+  /**
+   * Ends a subscription (a {@link Subscription} or a topic name).
+   * @param {Subscription|string} subscription
+   */
+  unsubscribe(subscription) {
+    const topic = typeof subscription === "string" ? subscription : subscription.topic;
+    const sub = this.subscriptions.get(topic);
+    if (!sub) return;
+    sub.closed = true;
+    sub.active = false;
+    this.subscriptions.delete(topic);
+    if (this.isOpen()) this.sendFrame({ type: "unsubscribe", id: this.newId("u"), topic });
+  }
+
+  /**
+   * Publishes to a topic (no subscription needed). While not connected the message waits in a bounded outbox
+   * and goes out after the next reconnect.
+   *
+   * @param {string} topic
+   * @param {*} data any JSON value
+   * @param {object} [options]
+   * @param {boolean} [options.ack=false] ask the server to confirm once the message is stored
+   * @returns {Promise<{topic: string, seq: number, ts: number}|void>} with ack: resolves with the stored
+   *   message's seq and ts, rejects on a server error or when the connection drops before the ack (the message
+   *   may or may not have been stored). Without ack: resolves once handed to the WebSocket.
+   */
+  publish(topic, data, options = {}) {
+    const frame = { type: "publish", id: this.newId("p"), topic, data };
+    if (options.ack) frame.ack = true;
+    return new Promise((resolve, reject) => {
+      const entry = { frame, resolve, reject };
+      if (this.closedForGood) {
+        reject(new Error("the hub connection is closed"));
+      } else if (this.isOpen()) {
+        this.deliver(entry);
+      } else if (this.outbox.length >= this.options.maxOutbox) {
+        reject(new Error(`outbox full (${this.options.maxOutbox} messages waiting for a connection)`));
+      } else {
+        this.outbox.push(entry);
+      }
+    });
+  }
+
+  /**
+   * Closes the connection for good: no reconnect, subscriptions forgotten, waiting publishes rejected.
+   * @param {number} [code=1000]
+   * @param {string} [reason]
+   */
+  close(code = 1000, reason = "bye") {
+    this.wanted = false;
+    this.closedForGood = true;
+    this.clearTimers();
+    if (this.onlineListener) window.removeEventListener("online", this.onlineListener);
+    for (const sub of this.subscriptions.values()) {
+      sub.closed = true;
+      sub.active = false;
+    }
+    this.subscriptions.clear();
+    this.failOutbox(new Error("the hub connection was closed"));
+    if (this.ws && this.ws.readyState <= 1) {
+      this.setState(State.CLOSING, {});
+      this.ws.close(code, reason);
+    } else {
+      this.setState(State.CLOSED, { code, reason });
+    }
+  }
+
+  /**
+   * Goes offline on purpose, keeping subscriptions and their sequence numbers: a later {@link Hub#reconnect}
+   * resumes them and delivers exactly what was missed. Also the way tests simulate a lost connection.
+   */
+  disconnect() {
+    this.wanted = false;
+    this.clearTimers();
+    if (this.ws && this.ws.readyState <= 1) {
+      this.setState(State.CLOSING, {});
+      this.ws.close(1000, "offline");
+    } else {
+      this.setState(State.CLOSED, {});
+    }
+  }
+
+  /** Connects now (after {@link Hub#disconnect}, or to skip the current backoff delay), resuming subscriptions. */
+  reconnect() {
+    if (this.closedForGood) throw new Error("the hub connection was closed for good; connect() again");
+    this.wanted = true;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    if (this.ws && this.ws.readyState <= 1) return;
+    this.open(this.welcome ? State.RECONNECTING : State.CONNECTING);
+  }
+
+  /**
+   * Drops the socket as a network failure would (no close handshake is waited for) and lets auto-reconnect
+   * take over. For tests and demos.
+   */
+  dropConnection() {
+    if (this.ws) this.handleClose(this.ws, 4000, "dropped", false);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // internals
+
+  isOpen() {
+    return this.stateValue === State.OPEN && this.ws && this.ws.readyState === 1;
+  }
+
+  newId(prefix) {
+    return prefix + this.nextId++;
+  }
+
+  emit(event, value) {
+    const set = this.listeners.get(event);
+    if (!set) return;
+    for (const listener of [...set]) {
+      try {
+        listener(value);
+      } catch (e) {
+        console.error(`duplex: a "${event}" listener threw`, e);
+      }
+    }
+  }
+
+  setState(state, detail) {
+    const previous = this.stateValue;
+    if (previous === state && state !== State.RECONNECTING) return;
+    this.stateValue = state;
+    this.emit("state", Object.assign({ state, previous, attempt: this.attempt }, detail));
+  }
+
+  open(state) {
+    const Ctor = this.options.WebSocket || globalThis.WebSocket;
+    const target = new URL(this.url);
+    if (this.options.name) target.searchParams.set("name", this.options.name);
+    if (this.options.token) target.searchParams.set("token", this.options.token);
+    this.setState(state, {});
+    let ws;
+    try {
+      ws = new Ctor(target.toString());
+    } catch (e) {
+      this.emit("error", { code: "connect_failed", message: String(e) });
+      this.scheduleReconnect();
+      return;
+    }
+    this.ws = ws;
+    ws.onopen = () => {
+      if (this.ws !== ws) return;
+      this.setState(State.OPEN, {});
+      this.startHeartbeat();
+      for (const sub of this.subscriptions.values()) this.sendSubscribe(sub);
+      const waiting = this.outbox;
+      this.outbox = [];
+      for (const entry of waiting) this.deliver(entry);
+    };
+    ws.onmessage = (event) => {
+      if (this.ws !== ws) return;
+      this.alive();
+      let frame;
+      try {
+        frame = JSON.parse(event.data);
+      } catch (e) {
+        this.emit("error", { code: "bad_frame", message: "not JSON: " + String(event.data).slice(0, 100) });
+        return;
+      }
+      this.handleFrame(frame);
+    };
+    ws.onclose = (event) => this.handleClose(ws, event.code, event.reason, event.wasClean);
+    // The close event that follows an error carries everything needed.
+    ws.onerror = () => {};
+  }
+
+  handleClose(ws, code, reason, wasClean) {
+    if (this.ws !== ws) return;
+    this.ws = null;
+    ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+    if (ws.readyState <= 1) {
+      try {
+        ws.close(4000, "dropped");
+      } catch (e) {
+        // already closing
+      }
+    }
+    this.clearTimers();
+    for (const sub of this.subscriptions.values()) sub.active = false;
+    for (const [id, request] of this.pending) {
+      request.reject(Object.assign(new Error("connection lost before the server answered"),
+          { code: "connection_lost", id }));
+    }
+    this.pending.clear();
+    if (this.wanted && this.options.reconnect) {
+      this.scheduleReconnect({ code, reason, wasClean });
+    } else {
+      this.setState(State.CLOSED, { code, reason, wasClean });
+    }
+  }
+
+  scheduleReconnect(detail = {}) {
+    this.attempt++;
+    const o = this.options;
+    const base = Math.min(o.maxDelay, o.initialDelay * Math.pow(o.factor, this.attempt - 1));
+    const delay = Math.round(base * (1 - o.jitter * Math.random()));
+    this.setState(State.RECONNECTING, Object.assign({ delay }, detail));
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      if (this.wanted) this.open(State.RECONNECTING);
+    }, delay);
+  }
+
+  clearTimers() {
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.heartbeatTimer);
+    clearTimeout(this.deadlineTimer);
+    this.reconnectTimer = this.heartbeatTimer = this.deadlineTimer = null;
+  }
+
+  startHeartbeat() {
+    const { heartbeatInterval, heartbeatTimeout } = this.options;
+    if (!heartbeatInterval) return;
+    this.heartbeatTimer = setInterval(() => {
+      if (!this.isOpen()) return;
+      const id = this.newId("h");
+      this.pings.set(id, performance.now());
+      if (this.pings.size > 16) this.pings.delete(this.pings.keys().next().value);
+      this.sendFrame({ type: "ping", id });
+      if (!this.deadlineTimer) {
+        this.deadlineTimer = setTimeout(() => {
+          this.emit("error", { code: "heartbeat_timeout", message: `no answer within ${heartbeatTimeout} ms` });
+          this.dropConnection();
+        }, heartbeatTimeout);
+      }
+    }, heartbeatInterval);
+  }
+
+  /** Anything arriving proves the connection alive: pongs queue behind messages on a busy link. */
+  alive() {
+    clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = null;
+  }
+
+  sendFrame(frame) {
+    this.ws.send(JSON.stringify(frame));
+  }
+
+  deliver(entry) {
+    const { frame, resolve, reject } = entry;
+    if (frame.ack) {
+      this.pending.set(frame.id, { kind: "publish", resolve, reject });
+      this.sendFrame(frame);
+    } else {
+      this.pending.set(frame.id, { kind: "publish-noack", resolve: () => {}, reject: () => {} });
+      this.sendFrame(frame);
+      resolve();
+      // Only an error can answer a publish without ack; forget the id after a while.
+      setTimeout(() => this.pending.get(frame.id)?.kind === "publish-noack" && this.pending.delete(frame.id),
+          10000);
+    }
+  }
+
+  failOutbox(error) {
+    const waiting = this.outbox;
+    this.outbox = [];
+    for (const entry of waiting) entry.reject(error);
+  }
+
+  sendSubscribe(sub) {
+    const frame = { type: "subscribe", id: this.newId("s"), topic: sub.topic };
+    if (sub.lastSeq !== null) {
+      frame.since = sub.lastSeq;
+    } else if (sub.options.history) {
+      frame.history = sub.options.history;
+    }
+    sub.pendingSince = frame.since ?? null;
+    sub.pendingHistory = frame.history ?? 0;
+    this.pending.set(frame.id, { kind: "subscribe", sub, resolve: () => {}, reject: () => {} });
+    this.sendFrame(frame);
+  }
+
+  handleFrame(f) {
+    switch (f.type) {
+      case "welcome":
+        // Only a server that speaks the protocol resets the backoff: one that accepts and then says nothing
+        // (or fails each time) keeps the delays growing.
+        this.attempt = 0;
+        this.welcome = f;
+        this.emit("welcome", f);
+        break;
+      case "subscribed":
+        this.pending.delete(f.id);
+        this.onSubscribed(f);
+        break;
+      case "message": {
+        const sub = this.subscriptions.get(f.topic);
+        if (!sub || !sub.active) break;
+        if (sub.lastSeq !== null && f.seq <= sub.lastSeq) break; // already delivered
+        sub.lastSeq = f.seq;
+        call(sub.onMessage, f);
+        this.emit("message", f);
+        break;
+      }
+      case "gap": {
+        const sub = this.subscriptions.get(f.topic);
+        if (!sub || !sub.active) break;
+        if (sub.lastSeq === null || f.to > sub.lastSeq) sub.lastSeq = f.to;
+        call(sub.options.onGap, { topic: f.topic, from: f.from, to: f.to, count: f.to - f.from + 1 });
+        break;
+      }
+      case "join": {
+        const sub = this.subscriptions.get(f.topic);
+        if (!sub || !sub.active) break;
+        if (!sub.members.some((m) => m.session === f.member.session)) sub.members.push(f.member);
+        call(sub.options.onJoin, f.member);
+        call(sub.options.onMembers, sub.members.slice());
+        break;
+      }
+      case "leave": {
+        const sub = this.subscriptions.get(f.topic);
+        if (!sub || !sub.active) break;
+        sub.members = sub.members.filter((m) => m.session !== f.member.session);
+        call(sub.options.onLeave, f.member);
+        call(sub.options.onMembers, sub.members.slice());
+        break;
+      }
+      case "ack": {
+        const request = this.pending.get(f.id);
+        if (!request) break;
+        this.pending.delete(f.id);
+        request.resolve({ topic: f.topic, seq: f.seq, ts: f.ts });
+        break;
+      }
+      case "pong": {
+        const sent = this.pings.get(f.id);
+        this.pings.delete(f.id);
+        if (sent !== undefined) this.emit("pong", { id: f.id, rtt: Math.round(performance.now() - sent) });
+        break;
+      }
+      case "unsubscribed":
+        this.pending.delete(f.id);
+        break;
+      case "error":
+        this.onError(f);
+        break;
+      default:
+        // Newer servers may send more types: ignore them.
+        break;
+    }
+  }
+
+  onSubscribed(f) {
+    const sub = this.subscriptions.get(f.topic);
+    if (!sub) return;
+    const since = sub.pendingSince;
+    sub.active = true;
+    sub.members = Array.isArray(f.members) ? f.members.slice() : [];
+    if (since !== null && f.seq < since) {
+      // The server forgot more than we saw (its store was wiped): start again from its numbering.
+      sub.lastSeq = f.seq;
+      call(sub.options.onReset, { topic: f.topic, since, seq: f.seq });
+    } else if (since !== null) {
+      call(sub.options.onResume, { topic: f.topic, since, seq: f.seq, missed: f.seq - since });
+    } else if (sub.pendingHistory > 0) {
+      // The replayed history (seq > this) follows; nothing older than it is wanted.
+      sub.lastSeq = Math.max(0, f.seq - sub.pendingHistory);
+    } else {
+      sub.lastSeq = f.seq;
+    }
+    sub.resolveReady(f);
+    call(sub.options.onMembers, sub.members.slice());
+  }
+
+  onError(f) {
+    const request = f.id ? this.pending.get(f.id) : undefined;
+    const error = Object.assign(new Error(f.message || f.code), { code: f.code, id: f.id });
+    if (request) {
+      this.pending.delete(f.id);
+      if (request.kind === "subscribe") {
+        const sub = request.sub;
+        if (this.subscriptions.get(sub.topic) === sub) this.subscriptions.delete(sub.topic);
+        sub.closed = true;
+        sub.rejectReady(error);
+        call(sub.options.onError, { code: f.code, message: f.message });
+      } else {
+        request.reject(error);
+      }
+      if (request.kind !== "publish-noack") return;
+    }
+    this.emit("error", { code: f.code, message: f.message, id: f.id, topic: f.topic });
+  }
+}
+
+function call(fn, value) {
+  if (typeof fn !== "function") return;
+  try {
+    fn(value);
+  } catch (e) {
+    console.error("duplex: a callback threw", e);
+  }
+}
+
+function resolveUrl(url) {
+  const page = typeof location !== "undefined" ? location : null;
+  if (!url) url = "/hub";
+  if (/^wss?:\/\//i.test(url)) return url;
+  if (!page) throw new Error("a relative hub URL needs a page: give ws://host:port/hub");
+  const u = new URL(url, page.href);
+  u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
+  return u.toString();
+}

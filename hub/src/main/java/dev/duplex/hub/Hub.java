@@ -1,0 +1,363 @@
+package dev.duplex.hub;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.duplex.core.deflate.PerMessageDeflate;
+import dev.duplex.net.EndpointOptions;
+import dev.duplex.net.WebSocketServer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Real-time messaging on a {@link WebSocketServer}: topics with a JSON protocol on {@code /hub} (publish,
+ * subscribe, presence, stored history and resume, acks after commit, limits, optional token rights), plus the
+ * raw endpoints {@code /echo} and {@code /broadcast/{topic}}. The protocol is specified in docs/protocol.md.
+ *
+ * <pre>{@code
+ * Hub hub = Hub.builder()
+ *         .dataDirectory(Path.of("data"))          // or .inMemory()
+ *         .history(1000, Duration.ofHours(24))
+ *         .build();
+ * WebSocketServer server = hub.startServer(WebSocketServer.builder().host("127.0.0.1").port(8080));
+ * hub.publish("prices", "{\"eur\":1.08}").thenAccept(p -> System.out.println("seq " + p.seq()));
+ * ...
+ * server.stop();
+ * hub.close();
+ * }</pre>
+ *
+ * <p><b>Wiring:</b> {@link #install} registers the endpoints on a server builder; after the server started,
+ * {@link #attach} lets the hub broadcast through it (each message encoded once for all subscribers). Until then,
+ * fan-out falls back to one send per subscriber, so forgetting {@code attach} costs speed, not correctness.
+ * {@link #startServer} does all three. One hub serves one server.
+ *
+ * <p><b>Threading:</b> every public method is thread-safe. The hub owns one writer thread
+ * ({@code duplex-hub-writer}) that assigns sequence numbers, writes the store (group commits), replays history
+ * and fans messages out; event loops only parse and check requests, so storage never blocks them.
+ * {@link HubListener}s run on the writer thread, and so do dependent stages of {@link #publish}'s futures added
+ * without an executor: keep them short or use the {@code ...Async} variants.
+ *
+ * <p><b>Ownership:</b> the hub owns its store (an H2 database in the data directory, locked while open) and its
+ * thread; {@link #close()} ends both. It does not own the server: stop the server first, then close the hub.
+ */
+public final class Hub implements AutoCloseable {
+    /** The paths {@link #install} registers. */
+    public static final String HUB_PATH = "/hub";
+    public static final String ECHO_PATH = "/echo";
+    public static final String BROADCAST_PATH = "/broadcast";
+
+    private final HubLimits limits;
+    private final MessageStore store;
+    private final Counters counters = new Counters();
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final ServerFanout fanout = new ServerFanout();
+    private final HubCore core;
+    private final Writer writer;
+    private final HubEndpoint hubEndpoint;
+    private final BroadcastEndpoint broadcastEndpoint;
+    private final EchoEndpoint echoEndpoint;
+    private final ConnectHook connectHook;
+    private final PerMessageDeflate compression;
+    private final AtomicBoolean installed = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Hub(Builder b) {
+        this.limits = b.limits;
+        this.compression = b.compression;
+        this.store = b.dataDirectory != null ? new H2MessageStore(b.dataDirectory)
+                : new MemoryMessageStore(b.retention.maxMessages());
+        Replies replies = new Replies(mapper.getFactory());
+        try {
+            this.core = new HubCore(store, b.retention, limits, b.clock, b.fanoutForTests != null ? b.fanoutForTests
+                    : fanout, replies, counters, b.errorHandler);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        this.writer = new Writer(core, b.errorHandler, b.pruneIntervalMillis);
+        this.hubEndpoint = new HubEndpoint(core, writer, new RequestParser(mapper), replies, limits, counters);
+        this.broadcastEndpoint = new BroadcastEndpoint(fanout, limits);
+        this.echoEndpoint = new EchoEndpoint(limits.maxMessageBytes());
+        this.connectHook = new ConnectHook(b.tokenSecret != null ? new TokenVerifier(b.tokenSecret) : null);
+        writer.start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Registers {@code /hub}, {@code /echo}, {@code /broadcast} and {@code /broadcast/*} on {@code server}.
+     * Call once, before {@code build()}; then {@link #attach} the started server.
+     *
+     * @return {@code server}, for chaining
+     * @throws IllegalStateException    if this hub was installed already or is closed
+     * @throws IllegalArgumentException if one of the paths is taken on that builder
+     */
+    public WebSocketServer.Builder install(WebSocketServer.Builder server) {
+        Objects.requireNonNull(server, "server");
+        if (closed.get()) {
+            throw new IllegalStateException("the hub is closed");
+        }
+        if (!installed.compareAndSet(false, true)) {
+            throw new IllegalStateException("a hub serves one server; install was called before");
+        }
+        server.endpoint(HUB_PATH, hubEndpoint, options(connectHook));
+        server.endpoint(ECHO_PATH, echoEndpoint, options(null));
+        server.endpoint(BROADCAST_PATH, broadcastEndpoint, options(broadcastEndpoint));
+        server.endpoint(BROADCAST_PATH + "/*", broadcastEndpoint, options(broadcastEndpoint));
+        return server;
+    }
+
+    /**
+     * Broadcasts through {@code server} from now on: each message is encoded once for all its recipients.
+     * Call after {@code server.start()}, with the server built from the builder passed to {@link #install}.
+     */
+    public void attach(WebSocketServer server) {
+        fanout.attach(Objects.requireNonNull(server, "server"));
+    }
+
+    /**
+     * {@link #install}s the hub on {@code server}, builds and starts it, and {@link #attach}es it.
+     *
+     * @return the started server; the caller stops it (before closing the hub)
+     * @throws IOException if the server cannot bind
+     */
+    public WebSocketServer startServer(WebSocketServer.Builder server) throws IOException {
+        install(server);
+        WebSocketServer started = server.build().start();
+        attach(started);
+        return started;
+    }
+
+    /**
+     * Publishes {@code json} (any JSON value: object, array, string, number, ...) on {@code topic} as
+     * {@link Member#SERVER}. The future completes with the message's seq and timestamp once it is committed
+     * (before it is fanned out), or exceptionally with a {@link HubException} ({@code too_many_topics},
+     * {@code overloaded}, {@code internal}, or the hub closing).
+     *
+     * @throws IllegalArgumentException if the topic name is invalid, {@code json} is not valid JSON, or it is
+     *                                  larger than {@link HubLimits#maxMessageBytes()}
+     */
+    public CompletableFuture<Published> publish(String topic, String json) {
+        if (!TopicNames.isValid(topic)) {
+            throw new IllegalArgumentException("invalid topic name: " + topic);
+        }
+        Objects.requireNonNull(json, "json");
+        if (Utf8Length.of(json, limits.maxMessageBytes()) > limits.maxMessageBytes()) {
+            throw new IllegalArgumentException("data larger than " + limits.maxMessageBytes() + " bytes");
+        }
+        String compact;
+        try {
+            JsonNode node = mapper.readTree(json);
+            if (node == null || node.isMissingNode()) {
+                throw new IllegalArgumentException("empty JSON");
+            }
+            compact = mapper.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        CompletableFuture<Published> future = new CompletableFuture<>();
+        if (!writer.submit(new Command.Publish(null, null, topic, compact, false, future))) {
+            future.completeExceptionally(new HubException(ErrorCode.OVERLOADED.wire(),
+                    closed.get() ? "the hub is closed" : "the hub is busy; try again later"));
+        }
+        return future;
+    }
+
+    /** Adds a listener (see {@link HubListener} for threading). */
+    public void addListener(HubListener listener) {
+        core.listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeListener(HubListener listener) {
+        core.listeners.remove(listener);
+    }
+
+    /** A snapshot of the topics, sorted by name. */
+    public List<TopicInfo> topics() {
+        List<TopicInfo> out = new ArrayList<>();
+        for (Topic t : core.topics.values()) {
+            out.add(new TopicInfo(t.name, t.lastSeq, t.members.size()));
+        }
+        out.sort(Comparator.comparing(TopicInfo::name));
+        return out;
+    }
+
+    /** A snapshot of {@code topic}'s subscribers; empty for an unknown topic. */
+    public List<Member> members(String topic) {
+        Topic t = core.topics.get(topic);
+        if (t == null) {
+            return List.of();
+        }
+        List<Member> out = new ArrayList<>();
+        for (HubConnection c : t.members) {
+            out.add(c.member());
+        }
+        return out;
+    }
+
+    public HubMetrics metrics() {
+        return new HubMetrics(counters.connections.sum(), core.topics.size(), counters.published.sum(),
+                counters.delivered.sum(), counters.stored.sum(), counters.replayed.sum(), counters.errors.sum(),
+                counters.slowConsumersClosed.sum());
+    }
+
+    public HubLimits limits() {
+        return limits;
+    }
+
+    /**
+     * Commits what is queued, stops the writer thread and closes the store. Publishes queued after this fail with
+     * {@code internal}. Stop the server first: connections still open get no more messages. Idempotent; must not
+     * be called from a {@link HubListener}.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (writer.isWriterThread()) {
+            throw new IllegalStateException("close() called from a hub listener");
+        }
+        try {
+            writer.close(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            store.close();
+        }
+    }
+
+    // ------------------------------------------------------------------------------ for tests in this package
+
+    HubEndpoint hubEndpoint() {
+        return hubEndpoint;
+    }
+
+    BroadcastEndpoint broadcastEndpoint() {
+        return broadcastEndpoint;
+    }
+
+    private EndpointOptions options(dev.duplex.net.AcceptHook hook) {
+        EndpointOptions.Builder o = EndpointOptions.builder();
+        if (hook != null) {
+            o.acceptHook(hook);
+        }
+        if (compression != null) {
+            o.compression(compression);
+        }
+        return o.build();
+    }
+
+    /**
+     * Configures a {@link Hub}; not thread-safe. Choose the storage: {@link #dataDirectory} (H2, survives
+     * restarts) or {@link #inMemory()}. Defaults: history of 1000 messages / 24 h per topic,
+     * {@link HubLimits#defaults()}, no token required, no compression.
+     */
+    public static final class Builder {
+        private Path dataDirectory;
+        private boolean inMemory;
+        private Retention retention = new Retention(1000, Duration.ofHours(24));
+        private HubLimits limits = HubLimits.defaults();
+        private byte[] tokenSecret;
+        private PerMessageDeflate compression;
+        private Clock clock = Clock.systemUTC();
+        private long pruneIntervalMillis = 1_000;
+        private Fanout fanoutForTests;
+        private Consumer<Throwable> errorHandler = e -> System.err.println("duplex hub: " + e);
+
+        private Builder() {
+        }
+
+        /** Stores messages in an H2 database in {@code directory} (created if needed). */
+        public Builder dataDirectory(Path directory) {
+            this.dataDirectory = Objects.requireNonNull(directory, "directory");
+            this.inMemory = false;
+            return this;
+        }
+
+        /** Keeps messages in memory only: history works, but a new hub starts empty (seq from 1). */
+        public Builder inMemory() {
+            this.inMemory = true;
+            this.dataDirectory = null;
+            return this;
+        }
+
+        /**
+         * Each topic keeps at most {@code maxMessages} (0 = no history) and none older than {@code maxAge}.
+         */
+        public Builder history(int maxMessages, Duration maxAge) {
+            this.retention = new Retention(maxMessages, Objects.requireNonNull(maxAge, "maxAge"));
+            return this;
+        }
+
+        public Builder limits(HubLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /**
+         * Requires an HS256 token on {@code /hub} ({@code ?token=} or {@code Authorization: Bearer}) signed with
+         * this secret (at least 32 bytes); its claims give the name and the publish/subscribe rights. The array
+         * is copied.
+         */
+        public Builder tokenSecret(byte[] secret) {
+            if (secret.length < 32) {
+                throw new IllegalArgumentException("an HS256 secret needs at least 32 bytes, got " + secret.length);
+            }
+            this.tokenSecret = secret.clone();
+            return this;
+        }
+
+        /** Offers permessage-deflate on the hub's endpoints with these settings. */
+        public Builder compression(PerMessageDeflate deflate) {
+            this.compression = Objects.requireNonNull(deflate, "deflate");
+            return this;
+        }
+
+        /** Receives unexpected failures (storage errors, listener exceptions); stderr by default. Must not throw. */
+        public Builder errorHandler(Consumer<Throwable> handler) {
+            this.errorHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        Builder pruneInterval(Duration interval) {
+            this.pruneIntervalMillis = interval.toMillis();
+            return this;
+        }
+
+        Builder fanout(Fanout fanout) {
+            this.fanoutForTests = fanout;
+            return this;
+        }
+
+        /**
+         * Opens the store (loading each topic's last seq) and starts the writer thread.
+         *
+         * @throws IllegalStateException if neither {@link #dataDirectory} nor {@link #inMemory()} was chosen
+         * @throws HubException          ({@code internal}) if the store cannot be opened, e.g. another hub has it
+         */
+        public Hub build() {
+            if (dataDirectory == null && !inMemory) {
+                throw new IllegalStateException("choose the storage: dataDirectory(path) or inMemory()");
+            }
+            return new Hub(this);
+        }
+    }
+}

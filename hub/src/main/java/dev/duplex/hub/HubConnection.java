@@ -1,0 +1,50 @@
+package dev.duplex.hub;
+
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One client on {@code /hub}: its identity, rights and outbox, the rate buckets (event-loop side) and its
+ * subscriptions and pending replays (writer-thread side, touched by nothing else).
+ */
+final class HubConnection {
+    private final Member member;
+    private final Rights rights;
+    private final Outbox out;
+    final TokenBucket publishes;
+    final TokenBucket requests;
+    final TokenBucket errors;
+
+    // writer thread only
+    final Map<String, Topic> topics = new LinkedHashMap<>();
+    final ArrayDeque<Replay> replays = new ArrayDeque<>();
+    boolean awaitingDrain;
+    boolean gone;
+
+    HubConnection(Member member, Rights rights, Outbox out, HubLimits limits, long nowNanos) {
+        this.member = member;
+        this.rights = rights;
+        this.out = out;
+        this.publishes = new TokenBucket(limits.publishPerSecond(), limits.publishBurst(), nowNanos);
+        this.requests = new TokenBucket(limits.requestsPerSecond(), limits.requestBurst(), nowNanos);
+        this.errors = new TokenBucket(1, limits.maxErrorBurst(), nowNanos);
+    }
+
+    Member member() {
+        return member;
+    }
+
+    Rights rights() {
+        return rights;
+    }
+
+    Outbox out() {
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "HubConnection[" + member.session() + " " + member.name() + "]";
+    }
+}

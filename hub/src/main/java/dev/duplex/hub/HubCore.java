@@ -1,0 +1,405 @@
+package dev.duplex.hub;
+
+import dev.duplex.core.CloseCodes;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The hub's state machine: topics, sequencing, storage, presence, replay and fan-out. Everything except
+ * {@link #sendError} and the read-only views runs on the writer thread, one command at a time, so the order in
+ * which it sends to a connection is the order the connection sees (the loop's task queue keeps it).
+ *
+ * <p>Resume without duplicates or holes: a subscriber with {@code since}/{@code history} is not live; it is fed
+ * from the store in chunks (one chunk per drain of its outbound buffer), each chunk reading up to the topic's
+ * newest committed message, and becomes live in the same step that finds it caught up. Because publishing and
+ * replay both happen on this thread, every seq reaches it exactly once, in order.
+ */
+final class HubCore {
+    static final int REPLAY_CHUNK_BYTES = 256 * 1024;
+    static final int REPLAY_READ = 128;
+    static final long AGE_PRUNE_INTERVAL_MILLIS = 60_000;
+
+    private final MessageStore store;
+    private final Retention retention;
+    private final HubLimits limits;
+    private final Clock clock;
+    private final Fanout fanout;
+    private final Replies replies;
+    private final Counters counters;
+    private final Consumer<Throwable> errorHandler;
+    final List<HubListener> listeners = new CopyOnWriteArrayList<>();
+    final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
+
+    private final List<Command.Publish> pendingCommands = new ArrayList<>();
+    private final List<StoredMessage> pendingMessages = new ArrayList<>();
+    private final Set<Topic> touched = new LinkedHashSet<>();
+    private long lastAgePrune;
+
+    HubCore(MessageStore store, Retention retention, HubLimits limits, Clock clock, Fanout fanout, Replies replies,
+            Counters counters, Consumer<Throwable> errorHandler) {
+        this.store = store;
+        this.retention = retention;
+        this.limits = limits;
+        this.clock = clock;
+        this.fanout = fanout;
+        this.replies = replies;
+        this.counters = counters;
+        this.errorHandler = errorHandler;
+        for (MessageStore.TopicState s : store.loadTopics()) {
+            topics.put(s.topic(), new Topic(s.topic(), s.lastSeq(), s.lastTimestamp()));
+        }
+        this.lastAgePrune = clock.millis();
+    }
+
+    // ------------------------------------------------------------------------------------- any thread
+
+    /** Sends an error reply; a connection that provokes too many is closed with 1008. Any thread. */
+    void sendError(HubConnection c, String id, ErrorCode code, String message) {
+        counters.errors.increment();
+        c.out().send(replies.error(id, code, message));
+        if (!c.errors.tryTake(System.nanoTime())) {
+            c.out().close(CloseCodes.POLICY_VIOLATION, "too many errors");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- writer thread
+
+    /** Gives the message its seq and writes it into the open transaction; {@link #flush} commits and delivers. */
+    void append(Command.Publish p) {
+        Topic t = topic(p.topic());
+        if (t == null) {
+            refuse(p, ErrorCode.TOO_MANY_TOPICS, "the hub keeps at most " + limits.maxTopics() + " topics");
+            return;
+        }
+        long ts = Math.max(clock.millis(), t.lastTimestamp);
+        long seq = t.lastSeq + 1;
+        Member from = p.from() == null ? Member.SERVER : p.from().member();
+        StoredMessage m = new StoredMessage(t.name, seq, ts, from.session(), from.name(), p.data());
+        try {
+            store.append(m);
+        } catch (RuntimeException e) {
+            counters.errors.increment();
+            errorHandler.accept(e);
+            refuse(p, ErrorCode.INTERNAL, "the message could not be stored");
+            return;
+        }
+        t.lastSeq = seq;
+        t.lastTimestamp = ts;
+        touched.add(t);
+        pendingCommands.add(p);
+        pendingMessages.add(m);
+    }
+
+    /** Commits the appended messages, then acks them, tells listeners and fans them out, in seq order. */
+    void flush() {
+        if (pendingMessages.isEmpty()) {
+            return;
+        }
+        try {
+            for (Topic t : touched) {
+                store.saveLastSeq(t.name, t.lastSeq);
+            }
+            store.commit();
+        } catch (RuntimeException e) {
+            counters.errors.increment();
+            errorHandler.accept(e);
+            try {
+                store.rollback();
+            } catch (RuntimeException again) {
+                errorHandler.accept(again);
+            }
+            for (Topic t : touched) {
+                t.lastSeq = t.committedSeq;
+            }
+            for (Command.Publish p : pendingCommands) {
+                refuse(p, ErrorCode.INTERNAL, "the message could not be stored");
+            }
+            clearPending();
+            return;
+        }
+        for (Topic t : touched) {
+            t.committedSeq = t.lastSeq;
+            t.prunePending = true;
+        }
+        counters.stored.add(pendingMessages.size());
+        counters.published.add(pendingMessages.size());
+        for (int i = 0; i < pendingMessages.size(); i++) {
+            Command.Publish p = pendingCommands.get(i);
+            StoredMessage m = pendingMessages.get(i);
+            HubConnection from = p.from();
+            if (from != null && p.ack() && !from.gone) {
+                from.out().send(replies.ack(p.id(), m.topic(), m.seq(), m.timestamp()));
+            }
+            notifyMessage(m);
+            deliverLive(topics.get(m.topic()), replies.message(m, false));
+            if (p.future() != null) {
+                p.future().complete(new Published(m.topic(), m.seq(), m.timestamp()));
+            }
+        }
+        clearPending();
+    }
+
+    void subscribe(HubConnection c, Request.Subscribe r) {
+        if (c.gone) {
+            return;
+        }
+        if (c.topics.containsKey(r.topic())) {
+            sendError(c, r.id(), ErrorCode.BAD_REQUEST, "already subscribed to " + r.topic());
+            return;
+        }
+        if (c.topics.size() >= limits.maxTopicsPerConnection()) {
+            sendError(c, r.id(), ErrorCode.TOO_MANY_TOPICS,
+                    "at most " + limits.maxTopicsPerConnection() + " topics per connection");
+            return;
+        }
+        Topic t = topic(r.topic());
+        if (t == null) {
+            sendError(c, r.id(), ErrorCode.TOO_MANY_TOPICS, "the hub keeps at most " + limits.maxTopics() + " topics");
+            return;
+        }
+        c.topics.put(t.name, t);
+        t.members.add(c);
+        List<Member> shown = new ArrayList<>(Math.min(t.members.size(), limits.maxMembersShown()));
+        for (HubConnection m : t.members) {
+            if (shown.size() == limits.maxMembersShown()) {
+                break;
+            }
+            shown.add(m.member());
+        }
+        c.out().send(replies.subscribed(r.id(), t.name, t.lastSeq, shown, t.members.size()));
+        presence(t, "join", c);
+        for (HubListener l : listeners) {
+            try {
+                l.onJoin(t.name, c.member());
+            } catch (RuntimeException e) {
+                listenerFailed(e);
+            }
+        }
+        long start = r.since() != null ? r.since()
+                : r.history() != null ? Math.max(0, t.lastSeq - r.history()) : t.lastSeq;
+        if (start >= t.lastSeq) {
+            t.addLive(c);
+        } else {
+            c.replays.addLast(new Replay(t, start));
+            if (!c.awaitingDrain) {
+                pump(c);
+            }
+        }
+    }
+
+    void unsubscribe(HubConnection c, Request.Unsubscribe r) {
+        if (c.gone) {
+            return;
+        }
+        Topic t = c.topics.remove(r.topic());
+        if (t == null) {
+            sendError(c, r.id(), ErrorCode.NOT_SUBSCRIBED, "not subscribed to " + r.topic());
+            return;
+        }
+        c.out().send(replies.unsubscribed(r.id(), t.name));
+        leave(c, t);
+    }
+
+    /** The connection closed (or was closed as a slow consumer): it leaves every topic. Idempotent. */
+    void disconnect(HubConnection c) {
+        if (c.gone) {
+            return;
+        }
+        c.gone = true;
+        c.replays.clear();
+        List<Topic> left = new ArrayList<>(c.topics.values());
+        c.topics.clear();
+        for (Topic t : left) {
+            leave(c, t);
+        }
+    }
+
+    /** The connection's outbound buffer drained: continue its replays. */
+    void drained(HubConnection c) {
+        if (!c.gone && c.awaitingDrain) {
+            c.awaitingDrain = false;
+            pump(c);
+        }
+    }
+
+    /** Deletes what retention no longer keeps: by count for topics that got messages, by age every minute. */
+    void prune() {
+        for (Topic t : topics.values()) {
+            if (t.prunePending) {
+                t.prunePending = false;
+                long upTo = t.committedSeq - retention.maxMessages();
+                if (upTo > 0) {
+                    store.pruneUpTo(t.name, upTo);
+                }
+            }
+        }
+        long now = clock.millis();
+        if (now - lastAgePrune >= AGE_PRUNE_INTERVAL_MILLIS) {
+            lastAgePrune = now;
+            store.pruneOlderThan(retention.minTimestamp(now));
+        }
+    }
+
+    /** Fails whatever waits in the open transaction (the hub is closing). */
+    void abandonPending(String why) {
+        for (Command.Publish p : pendingCommands) {
+            refuse(p, ErrorCode.INTERNAL, why);
+        }
+        clearPending();
+    }
+
+    void refuse(Command.Publish p, ErrorCode code, String message) {
+        if (p.future() != null) {
+            p.future().completeExceptionally(new HubException(code.wire(), message));
+        } else if (p.from() != null && !p.from().gone) {
+            sendError(p.from(), p.id(), code, message);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ internals
+
+    private Topic topic(String name) {
+        Topic t = topics.get(name);
+        if (t == null) {
+            if (topics.size() >= limits.maxTopics()) {
+                return null;
+            }
+            t = new Topic(name, 0, 0);
+            topics.put(name, t);
+        }
+        return t;
+    }
+
+    private void leave(HubConnection c, Topic t) {
+        t.members.remove(c);
+        t.removeLive(c);
+        c.replays.removeIf(r -> r.topic == t);
+        presence(t, "leave", c);
+        for (HubListener l : listeners) {
+            try {
+                l.onLeave(t.name, c.member());
+            } catch (RuntimeException e) {
+                listenerFailed(e);
+            }
+        }
+    }
+
+    /** Sends the topic's stored messages after the replay cursors, one budget's worth; then waits for a drain. */
+    private void pump(HubConnection c) {
+        long budget = REPLAY_CHUNK_BYTES;
+        long minTimestamp = retention.minTimestamp(clock.millis());
+        while (!c.replays.isEmpty()) {
+            Replay r = c.replays.peekFirst();
+            Topic t = r.topic;
+            long floor = Math.max(r.cursor, t.committedSeq - retention.maxMessages());
+            List<StoredMessage> batch;
+            try {
+                batch = floor >= t.committedSeq ? List.of() : store.read(t.name, floor, minTimestamp, REPLAY_READ);
+            } catch (RuntimeException e) {
+                counters.errors.increment();
+                errorHandler.accept(e);
+                c.out().close(CloseCodes.INTERNAL_ERROR, "history unavailable");
+                disconnect(c);
+                return;
+            }
+            if (batch.isEmpty() && r.cursor < t.committedSeq) {
+                c.out().send(replies.gap(t.name, r.cursor + 1, t.committedSeq));
+                r.cursor = t.committedSeq;
+            }
+            for (StoredMessage m : batch) {
+                if (m.seq() > r.cursor + 1) {
+                    c.out().send(replies.gap(t.name, r.cursor + 1, m.seq() - 1));
+                }
+                c.out().send(replies.message(m, true));
+                r.cursor = m.seq();
+                budget -= m.approximateBytes();
+            }
+            counters.replayed.add(batch.size());
+            counters.delivered.add(batch.size());
+            if (r.cursor >= t.committedSeq) {
+                c.replays.pollFirst();
+                t.addLive(c);
+                continue;
+            }
+            if (budget <= 0) {
+                c.awaitingDrain = true;
+                c.out().requestDrain();
+                return;
+            }
+        }
+    }
+
+    private void deliverLive(Topic t, String json) {
+        List<HubConnection> targets = t.live();
+        if (targets.isEmpty()) {
+            return;
+        }
+        List<HubConnection> slow = null;
+        long max = limits.maxOutboundBytes();
+        for (HubConnection c : targets) {
+            if (c.out().bufferedAmount() > max) {
+                if (slow == null) {
+                    slow = new ArrayList<>();
+                }
+                slow.add(c);
+            }
+        }
+        if (slow != null) {
+            for (HubConnection c : slow) {
+                counters.slowConsumersClosed.increment();
+                c.out().close(CloseCodes.TRY_AGAIN_LATER, "slow consumer");
+                disconnect(c);
+            }
+            targets = t.live();
+        }
+        fanout.deliver(targets, json);
+        counters.delivered.add(targets.size());
+    }
+
+    private void presence(Topic t, String type, HubConnection who) {
+        if (t.members.size() > limits.maxPresenceMembers()) {
+            return;
+        }
+        List<HubConnection> others = new ArrayList<>(t.members.size());
+        for (HubConnection m : t.members) {
+            if (m != who) {
+                others.add(m);
+            }
+        }
+        if (!others.isEmpty()) {
+            fanout.deliver(others, replies.presence(type, t.name, who.member()));
+        }
+    }
+
+    private void notifyMessage(StoredMessage m) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        HubMessage message = m.toHubMessage();
+        for (HubListener l : listeners) {
+            try {
+                l.onMessage(message);
+            } catch (RuntimeException e) {
+                listenerFailed(e);
+            }
+        }
+    }
+
+    private void listenerFailed(RuntimeException e) {
+        counters.errors.increment();
+        errorHandler.accept(e);
+    }
+
+    private void clearPending() {
+        pendingCommands.clear();
+        pendingMessages.clear();
+        touched.clear();
+    }
+}

@@ -1,0 +1,18 @@
+package dev.duplex.hub;
+
+/**
+ * Counters since the hub was built, for monitoring (e.g. an app's {@code /metrics}). A snapshot; each field is
+ * read atomically, the set is not.
+ *
+ * @param connections         hub connections ({@code /hub}) open now
+ * @param topics              topics known now (with a subscriber or a sequence number)
+ * @param published           messages committed (from clients and from server code)
+ * @param delivered           live and replayed messages queued to subscribers (one per recipient)
+ * @param stored              messages written to the store
+ * @param replayed            messages sent from the store on resume or history
+ * @param errors              {@code error} replies sent, failed commits and listener failures
+ * @param slowConsumersClosed connections closed with 1013 because their outbound buffer passed the limit
+ */
+public record HubMetrics(long connections, long topics, long published, long delivered, long stored,
+                         long replayed, long errors, long slowConsumersClosed) {
+}

@@ -1,0 +1,58 @@
+package dev.duplex.hub;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One topic's state. Sequencing fields and the live set belong to the writer thread; {@code lastSeq} and the
+ * member set may be read from any thread (for {@link Hub#topics()} and {@link Hub#members}).
+ */
+final class Topic {
+    final String name;
+    /** Last sequence number given (committed once the writer's batch is flushed). */
+    volatile long lastSeq;
+    /** Last sequence number known to be committed. Writer thread. */
+    long committedSeq;
+    /** Timestamp of the newest message; timestamps never go backwards within a topic. Writer thread. */
+    long lastTimestamp;
+    /** Whether messages were stored since the last count-based prune. Writer thread. */
+    boolean prunePending;
+
+    /** Every subscriber, live or still replaying. */
+    final Set<HubConnection> members = ConcurrentHashMap.newKeySet();
+    /** Subscribers that receive new messages as they are published (caught up). Writer thread. */
+    private final Set<HubConnection> live = new LinkedHashSet<>();
+    private List<HubConnection> liveSnapshot = List.of();
+    private boolean liveChanged;
+
+    Topic(String name, long lastSeq, long lastTimestamp) {
+        this.name = name;
+        this.lastSeq = lastSeq;
+        this.committedSeq = lastSeq;
+        this.lastTimestamp = lastTimestamp;
+    }
+
+    void addLive(HubConnection c) {
+        if (live.add(c)) {
+            liveChanged = true;
+        }
+    }
+
+    void removeLive(HubConnection c) {
+        if (live.remove(c)) {
+            liveChanged = true;
+        }
+    }
+
+    /** The live subscribers; an immutable list rebuilt only after a change, so fan-out allocates nothing here. */
+    List<HubConnection> live() {
+        if (liveChanged) {
+            liveSnapshot = List.copyOf(new ArrayList<>(live));
+            liveChanged = false;
+        }
+        return liveSnapshot;
+    }
+}
