@@ -1,0 +1,8 @@
+package dev.duplex.bench.servers;
+
+class DuplexBenchServerTest extends EndpointContract {
+    @Override
+    RunningServer start() throws Exception {
+        return DuplexBenchServer.start(ServerArgs.loopbackAnyPort());
+    }
+}

@@ -1,0 +1,8 @@
+package dev.duplex.bench.servers;
+
+class JettyBenchServerTest extends EndpointContract {
+    @Override
+    RunningServer start() throws Exception {
+        return JettyBenchServer.start(ServerArgs.loopbackAnyPort());
+    }
+}
