@@ -182,11 +182,16 @@ class Server:
     def __init__(self, name, java, jvm_flags, pinning, logdir, tag, duplex_jar=DUPLEX_JAR):
         self.name = name
         self.port = free_port()
+        cds = []
         if name == DUPLEX_SERVE:
             app = ["-jar", duplex_jar, "serve", "--port", str(self.port), "--host", "127.0.0.1"]
+            # Started as ./duplex starts it: with the class-data archive the launcher records after each build.
+            archive = os.path.splitext(duplex_jar)[0] + ".jsa"
+            if os.path.isfile(archive):
+                cds = [f"-XX:SharedArchiveFile={archive}", "-Xlog:cds=off,cds+dynamic=off"]
         else:
             app = ["-jar", SERVERS_JAR] + SERVERS[name] + ["--port", str(self.port), "--host", "127.0.0.1"]
-        self.command = pinning.server() + [java] + shlex.split(jvm_flags) + app
+        self.command = pinning.server() + [java] + shlex.split(jvm_flags) + cds + app
         os.makedirs(logdir, exist_ok=True)
         self.stdout_path = os.path.join(logdir, f"{tag}.server.out")
         self.stderr_path = os.path.join(logdir, f"{tag}.server.err")
