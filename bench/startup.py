@@ -8,25 +8,9 @@ Starts the command RUNS times; each time polls 127.0.0.1:PORT every 2 ms with an
 time from fork to the first 101 answer, then stops the process (SIGTERM). Prints the median and every run in ms.
 The same measurement as the start-up workload of bench/compare.py.
 """
-import argparse, socket, statistics, subprocess, sys, time
+import argparse, statistics, subprocess, sys, time
 
-UPGRADE = (b"GET /echo HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-           b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-
-
-def upgraded(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
-            s.sendall(UPGRADE)
-            head = b""
-            while b"\r\n" not in head:
-                chunk = s.recv(1024)
-                if not chunk:
-                    return False
-                head += chunk
-            return head.split(b"\r\n", 1)[0].split(b" ")[1:2] == [b"101"]
-    except OSError:
-        return False
+from compare import upgrade_once  # the same probe as the comparison's start-up workload
 
 
 def once(cmd, port, timeout_s=60):
@@ -34,7 +18,7 @@ def once(cmd, port, timeout_s=60):
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         while time.monotonic() - t0 < timeout_s:
-            if upgraded(port):
+            if upgrade_once(port):
                 return (time.monotonic() - t0) * 1000
             if p.poll() is not None:
                 raise SystemExit(f"the server exited with {p.returncode}: {' '.join(cmd)}")
