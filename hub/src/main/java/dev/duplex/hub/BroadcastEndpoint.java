@@ -79,19 +79,7 @@ final class BroadcastEndpoint implements Endpoint, AcceptHook {
             session.close(CloseCodes.MESSAGE_TOO_BIG, "message too big");
             return;
         }
-        Set<ServerSession> members = membersOf(session);
-        if (members == null) {
-            return;
-        }
-        WebSocketServer s = server.server();
-        if (s == null) {
-            for (ServerSession m : members) {
-                m.send(text);
-            }
-            return;
-        }
-        closeSlow(members);
-        s.broadcast(members, EncodedFrame.text(text));
+        relay(session, text, null);
     }
 
     @Override
@@ -100,19 +88,28 @@ final class BroadcastEndpoint implements Endpoint, AcceptHook {
             session.close(CloseCodes.MESSAGE_TOO_BIG, "message too big");
             return;
         }
-        Set<ServerSession> members = membersOf(session);
+        relay(session, null, data);
+    }
+
+    /** Sends {@code text} (or else {@code data}) to every member of the sender's topic, the sender included. */
+    private void relay(ServerSession from, String text, ByteBuffer data) {
+        Set<ServerSession> members = membersOf(from);
         if (members == null) {
             return;
         }
         WebSocketServer s = server.server();
-        if (s == null) {
+        if (s == null) { // the hub was not attached to its server: one send per member
             for (ServerSession m : members) {
-                m.send(data);
+                if (text != null) {
+                    m.send(text);
+                } else {
+                    m.send(data);
+                }
             }
             return;
         }
         closeSlow(members);
-        s.broadcast(members, EncodedFrame.binary(data));
+        s.broadcast(members, text != null ? EncodedFrame.text(text) : EncodedFrame.binary(data));
     }
 
     @Override
