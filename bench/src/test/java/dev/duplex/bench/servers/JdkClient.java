@@ -1,37 +1,23 @@
 package dev.duplex.bench.servers;
 
-import java.io.ByteArrayOutputStream;
+import dev.duplex.testkit.JdkWebSocket;
+
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-/** A JDK {@code java.net.http.WebSocket} that queues every whole message it receives. */
-final class JdkClient implements WebSocket.Listener, AutoCloseable {
+/** testkit's {@link JdkWebSocket} (the JDK's client) seen as a queue of whole messages, for the contract tests. */
+final class JdkClient implements AutoCloseable {
 
     /** A received message: text (bytes null) or binary (text null). */
     record Message(String text, byte[] bytes) {
     }
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    private final BlockingQueue<Message> received = new LinkedBlockingQueue<>();
-    private final StringBuilder textParts = new StringBuilder();
-    private final ByteArrayOutputStream binaryParts = new ByteArrayOutputStream();
-    private final WebSocket socket;
+    private final JdkWebSocket socket;
 
     private JdkClient(URI uri) throws Exception {
-        socket = HTTP.newWebSocketBuilder()
-                .connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(uri, this)
-                .get(10, TimeUnit.SECONDS);
+        socket = new JdkWebSocket(uri);
     }
 
     static JdkClient connect(int port, String path) throws Exception {
@@ -39,51 +25,37 @@ final class JdkClient implements WebSocket.Listener, AutoCloseable {
     }
 
     void sendText(String text) throws Exception {
-        socket.sendText(text, true).get(5, TimeUnit.SECONDS);
+        socket.sendText(text);
     }
 
     void sendBinary(byte[] data) throws Exception {
-        socket.sendBinary(ByteBuffer.wrap(data), true).get(5, TimeUnit.SECONDS);
+        socket.sendBinary(data);
     }
 
     /** The next whole message, failing the test if none arrives within 5 seconds. */
     Message next() throws InterruptedException {
-        Message message = received.poll(5, TimeUnit.SECONDS);
+        Message message = poll(5_000);
         assertNotNull(message, "no message within 5 s");
         return message;
     }
 
-    /** The next message if one arrives within {@code millis}, else null. */
+    /** The next message if one arrives within {@code millis}, else null (a close or error fails the test). */
     Message poll(long millis) throws InterruptedException {
-        return received.poll(millis, TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        textParts.append(data);
-        if (last) {
-            received.add(new Message(textParts.toString(), null));
-            textParts.setLength(0);
+        JdkWebSocket.Event event = socket.poll(Duration.ofMillis(millis));
+        if (event == null) {
+            return null;
         }
-        webSocket.request(1);
-        return null;
-    }
-
-    @Override
-    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-        byte[] chunk = new byte[data.remaining()];
-        data.get(chunk);
-        binaryParts.writeBytes(chunk);
-        if (last) {
-            received.add(new Message(null, binaryParts.toByteArray()));
-            binaryParts.reset();
+        if (event instanceof JdkWebSocket.Text t) {
+            return new Message(t.text(), null);
         }
-        webSocket.request(1);
-        return null;
+        if (event instanceof JdkWebSocket.Binary b) {
+            return new Message(null, b.data());
+        }
+        throw new AssertionError("expected a message, got " + event);
     }
 
     @Override
     public void close() {
-        socket.abort();
+        socket.close();
     }
 }

@@ -13,24 +13,34 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** The JDK's own WebSocket client, with every event queued so a test can wait for it. */
-final class JdkWebSocket implements AutoCloseable {
+/**
+ * The JDK's own WebSocket client ({@code java.net.http.WebSocket}), a real third-party peer, with every event
+ * (whole messages, close, error) queued so a test can wait for it with a deadline. Not thread-safe for sending
+ * from several threads at once; {@link #close()} aborts the connection.
+ */
+public final class JdkWebSocket implements AutoCloseable {
 
-  sealed interface Event permits Text, Binary, Closed, Failed {}
+  /** What the client received. */
+  public sealed interface Event permits Text, Binary, Closed, Failed {}
 
-  record Text(String text) implements Event {}
+  /** A whole text message. */
+  public record Text(String text) implements Event {}
 
-  record Binary(byte[] data) implements Event {}
+  /** A whole binary message. */
+  public record Binary(byte[] data) implements Event {}
 
-  record Closed(int code, String reason) implements Event {}
+  /** The server's close frame. */
+  public record Closed(int code, String reason) implements Event {}
 
-  record Failed(Throwable error) implements Event {}
+  /** A failure reported by the client. */
+  public record Failed(Throwable error) implements Event {}
 
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private final HttpClient http = HttpClient.newHttpClient();
-  final WebSocket ws;
+  private final WebSocket ws;
 
-  JdkWebSocket(URI uri) throws Exception {
+  /** Connects and upgrades, or throws within 15 s. */
+  public JdkWebSocket(URI uri) throws Exception {
     ws =
         http.newWebSocketBuilder()
             .connectTimeout(Duration.ofSeconds(10))
@@ -39,7 +49,7 @@ final class JdkWebSocket implements AutoCloseable {
   }
 
   /** The next event, or an AssertionError after {@code timeout}. */
-  Event next(Duration timeout) throws InterruptedException {
+  public Event next(Duration timeout) throws InterruptedException {
     Event e = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (e == null) {
       throw new AssertionError("no WebSocket event within " + timeout);
@@ -47,11 +57,18 @@ final class JdkWebSocket implements AutoCloseable {
     return e;
   }
 
-  void sendText(String text) throws Exception {
+  /** The next event if one arrives within {@code timeout}, else null. */
+  public Event poll(Duration timeout) throws InterruptedException {
+    return events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Sends one whole text message and waits until it is written. */
+  public void sendText(String text) throws Exception {
     ws.sendText(text, true).get(15, TimeUnit.SECONDS);
   }
 
-  void sendBinary(byte[] data) throws Exception {
+  /** Sends one whole binary message and waits until it is written. */
+  public void sendBinary(byte[] data) throws Exception {
     ws.sendBinary(ByteBuffer.wrap(data), true).get(15, TimeUnit.SECONDS);
   }
 
@@ -105,7 +122,8 @@ final class JdkWebSocket implements AutoCloseable {
     }
   }
 
-  static String utf8(byte[] b) {
+  /** {@code b} decoded as UTF-8. */
+  public static String utf8(byte[] b) {
     return new String(b, StandardCharsets.UTF_8);
   }
 }
