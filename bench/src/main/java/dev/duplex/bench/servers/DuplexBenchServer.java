@@ -34,17 +34,7 @@ public final class DuplexBenchServer {
                 .build();
         broadcast.server = server;
         server.start();
-        return new RunningServer() {
-            @Override
-            public int port() {
-                return server.port();
-            }
-
-            @Override
-            public void close() {
-                server.stop();
-            }
-        };
+        return RunningServer.of(server.port(), server::stop);
     }
 
     private static final class Echo implements Endpoint {

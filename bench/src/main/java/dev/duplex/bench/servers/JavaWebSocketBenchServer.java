@@ -43,21 +43,13 @@ public final class JavaWebSocketBenchServer extends WebSocketServer {
         server.start();
         server.started.get(10, TimeUnit.SECONDS);
         int port = server.getPort();
-        return new RunningServer() {
-            @Override
-            public int port() {
-                return port;
+        return RunningServer.of(port, () -> {
+            try {
+                server.stop(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-
-            @Override
-            public void close() {
-                try {
-                    server.stop(2000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        });
     }
 
     @Override

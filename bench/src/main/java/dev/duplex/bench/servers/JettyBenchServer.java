@@ -63,20 +63,12 @@ public final class JettyBenchServer {
         server.setStopTimeout(2000);
         server.start();
         int port = connector.getLocalPort();
-        return new RunningServer() {
-            @Override
-            public int port() {
-                return port;
+        return RunningServer.of(port, () -> {
+            try {
+                server.stop();
+            } catch (Exception e) {
+                throw new IllegalStateException("Jetty did not stop", e);
             }
-
-            @Override
-            public void close() {
-                try {
-                    server.stop();
-                } catch (Exception e) {
-                    throw new IllegalStateException("Jetty did not stop", e);
-                }
-            }
-        };
+        });
     }
 }

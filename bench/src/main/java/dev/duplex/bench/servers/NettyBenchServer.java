@@ -68,18 +68,10 @@ public final class NettyBenchServer {
                     })
                     .bind(args.host(), args.port()).sync().channel();
             int port = ((InetSocketAddress) server.localAddress()).getPort();
-            return new RunningServer() {
-                @Override
-                public int port() {
-                    return port;
-                }
-
-                @Override
-                public void close() {
-                    server.close().syncUninterruptibly();
-                    group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
-                }
-            };
+            return RunningServer.of(port, () -> {
+                server.close().syncUninterruptibly();
+                group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            });
         } catch (RuntimeException | InterruptedException e) {
             group.shutdownGracefully();
             throw e;

@@ -11,4 +11,19 @@ public interface RunningServer extends AutoCloseable {
 
     @Override
     void close();
+
+    /** A running server on {@code port} that {@code stop} stops (it must be idempotent). */
+    static RunningServer of(int port, Runnable stop) {
+        return new RunningServer() {
+            @Override
+            public int port() {
+                return port;
+            }
+
+            @Override
+            public void close() {
+                stop.run();
+            }
+        };
+    }
 }
