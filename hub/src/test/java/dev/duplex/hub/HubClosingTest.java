@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -66,6 +67,23 @@ class HubClosingTest {
             assertEquals(seq, subscriber.next("message").get("seq").asLong());
         }
         subscriber.expectNothingMore();
+    }
+
+    @Test
+    void aConnectionIsClosedForErrorsEvenWhenTheStoreIsUnavailable() throws Exception {
+        Hub hub = Hub.builder().store(new ForwardingStore(new MemoryMessageStore(10)) {
+            @Override
+            public void open() {
+                throw new HubException("internal", "disk on fire");
+            }
+        }).errorHandler(e -> { }).build();
+        resources.add(hub);
+        assertThrows(java.util.concurrent.ExecutionException.class, () -> hub.ready().get(10, TimeUnit.SECONDS));
+        FakePeer p = new FakePeer(hub, "p");
+        for (int i = 0; i < 25; i++) {
+            p.request("{\"type\":\"subscribe\",\"topic\":\"t" + i + "\"}");
+        }
+        assertEquals(1008, p.closed.get(10, TimeUnit.SECONDS));
     }
 
     @Test
