@@ -118,7 +118,11 @@ final class HubCore {
             Topic t = new Topic(s.topic(), Math.max(raise, s.lastSeq()), s.lastTimestamp());
             t.inStore = true;
             topics.put(s.topic(), t);
+            if (t.lastSeq > s.lastSeq()) {
+                store.saveLastSeq(t.name, t.lastSeq); // an accepted replaced store: its topics continue above too
+            }
         }
+        store.commit();
         lastAgePrune = clock.millis();
     }
 
