@@ -48,6 +48,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
     private LoopTimer pingTimer;
     private LoopTimer pongTimer;
     private long pingSentAt;
+    private long acceptedNanos;
     private boolean flushScheduled;
     private boolean closeStarted;
     private boolean drainRequested;
@@ -73,6 +74,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
 
     /** Loop thread: registers the socket and arms the handshake timeout. */
     void start() {
+        acceptedNanos = System.nanoTime();
         parser = new RequestParser(settings.maxHeadBytes(), settings.maxHeaderFields());
         handshakeTimer = loop.schedule(settings.handshakeTimeoutNanos(), connection::close);
         connection.start();
@@ -91,7 +93,9 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
             request = parser.feed(data);
         } catch (HandshakeException e) {
             server.countError();
-            respond(new ByteBuffer[] {ByteBuffer.wrap(ServerHandshake.errorResponse(e))});
+            ByteBuffer answer = ByteBuffer.wrap(ServerHandshake.errorResponse(e));
+            AccessLog.response(connection, null, answer, acceptedNanos);
+            respond(new ByteBuffer[] {answer});
             return;
         }
         if (request == null) {
@@ -101,6 +105,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         RequestRouter.Outcome outcome = server.router().route(request);
         if (outcome instanceof RequestRouter.Respond r) {
             server.countHttpRequest();
+            AccessLog.response(connection, request, r.bytes()[0], acceptedNanos);
             respond(r.bytes());
         } else {
             upgrade((RequestRouter.Upgrade) outcome, request);
@@ -126,6 +131,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         engine = new WebSocketEngine(Role.SERVER, settings.engineConfig(), this, connection.outbound(),
                 upgrade.extensions().extensions());
         connection.writeRaw(ByteBuffer.wrap(upgrade.response101()));
+        AccessLog.upgrade(connection, request, acceptedNanos);
         connection.upgrade(engine);
         endpoint = upgrade.route().endpoint();
         session = new ServerSession(this, request, upgrade.subprotocol(), upgrade.attachment());
