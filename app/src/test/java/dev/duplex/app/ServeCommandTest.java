@@ -221,7 +221,8 @@ class ServeCommandTest {
         }
         String logged = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(1, logged.lines().count(), logged);
-        assertTrue(logged.contains("duplex serve: error: java.lang.IllegalStateException: boom second line"), logged);
+        assertTrue(logged.contains(" WARN dev.duplex.app.serve: error: java.lang.IllegalStateException: boom second"
+                + " line"), logged);
     }
 
     @Test
