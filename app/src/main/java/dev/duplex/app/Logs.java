@@ -44,22 +44,28 @@ final class Logs {
 
     private static volatile OneLineHandler handler;
     /** Strong references: java.util.logging keeps loggers only weakly, and would forget their levels. */
-    private static Logger rootRef;
+    private static Logger duplexRef;
     private static Logger accessRef;
 
     private Logs() {
     }
 
-    /** Sends every log record at {@code level} or above (and the access log when asked) to {@code out}. */
+    /**
+     * Sends every record of the {@code dev.duplex} loggers at {@code level} or above, other loggers' at
+     * {@code level} but never below INFO, and the access log when asked, to {@code out}.
+     */
     static synchronized void configure(LogLevel level, boolean accessLog, PrintStream out) {
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
         OneLineHandler h = new OneLineHandler(out);
         root.addHandler(h);
-        root.setLevel(level.jul);
+        // debug and trace are for duplex's own loggers; the JDK's internals (and H2's) stay at info and above
+        root.setLevel(level.jul.intValue() < Level.INFO.intValue() ? Level.INFO : level.jul);
+        Logger duplex = Logger.getLogger("dev.duplex");
+        duplex.setLevel(level.jul);
         Logger access = Logger.getLogger(ACCESS);
         access.setLevel(accessLog ? Level.FINE : Level.OFF);
-        rootRef = root;
+        duplexRef = duplex;
         accessRef = access;
         handler = h;
     }
@@ -70,7 +76,7 @@ final class Logs {
      */
     static void direct(Level level, String logger, String message) {
         OneLineHandler h = handler;
-        if (h != null && rootRef.isLoggable(level)) {
+        if (h != null && duplexRef.isLoggable(level)) {
             LogRecord record = new LogRecord(level, message);
             record.setLoggerName(logger);
             h.publish(record);

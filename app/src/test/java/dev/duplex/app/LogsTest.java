@@ -50,7 +50,9 @@ class LogsTest {
         log.log(System.Logger.Level.DEBUG, "detail");
         log.log(System.Logger.Level.TRACE, "more detail");
         log.log(System.Logger.Level.WARNING, "failed", new IllegalStateException("why"));
+        System.getLogger("some.library.inside").log(System.Logger.Level.DEBUG, "noise");
         String all = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(!all.contains("noise"), "debug is for duplex's loggers only: " + all);
         assertTrue(all.contains(" DEBUG dev.duplex.test.logs: detail\n"), all);
         assertTrue(all.contains(" TRACE dev.duplex.test.logs: more detail\n"), all);
         assertTrue(all.contains(" WARN dev.duplex.test.logs: failed\njava.lang.IllegalStateException: why\n\tat "),
