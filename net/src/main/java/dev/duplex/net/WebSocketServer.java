@@ -367,11 +367,7 @@ public final class WebSocketServer {
      * stack trace only when that logger has DEBUG enabled.
      */
     private static void logError(Throwable e) {
-        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
-            LOG.log(System.Logger.Level.WARNING, "internal error", e);
-        } else {
-            LOG.log(System.Logger.Level.WARNING, "internal error: " + e);
-        }
+        Warnings.log(LOG, "internal error", e);
     }
 
     private static void closeQuietly(SocketChannel socket) {
