@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -160,8 +161,9 @@ final class ServeCommand implements Callable<Integer> {
      * Starts serving (the port is bound before the hub's store is open, so clients can connect at once), waits
      * until the store is open, prints the banner and runs until the process is stopped.
      *
-     * @return 1 if the store cannot be opened (after stopping the server); 0 after start-up with
-     *         {@code --exit-after-start}; otherwise never returns
+     * @return 1 if the address cannot be bound, the data folder is taken, a file cannot be read or the store cannot
+     *         be opened (after stopping the server), each said in one line; 0 after start-up with
+     *         {@code --exit-after-start}; otherwise never returns (the shutdown hook logs the last line)
      */
     @Override
     public Integer call() throws Exception {
@@ -173,6 +175,9 @@ final class ServeCommand implements Callable<Integer> {
         } catch (HubException e) {
             return fail(e.getMessage() + (e.getMessage().contains("another hub uses this folder")
                     ? " (is another duplex serve running? stop it, or use --data DIR or --memory)" : ""));
+        } catch (IOException e) {
+            return fail("cannot start: " + (e instanceof NoSuchFileException n ? "no such file: " + n.getFile()
+                    : e.getMessage() != null ? e.getMessage() : e.toString()));
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread shutdown = new Thread(() -> {

@@ -81,6 +81,15 @@ class ServeOperationsTest {
     }
 
     @Test
+    void aMissingCertificateFileIsOneLineAndExit1(@TempDir Path dir) {
+        Path missing = dir.resolve("cert.pem");
+        Outcome o = serve("--port", "0", "--memory", "--no-demo", "--tls-cert", missing.toString(), "--tls-key",
+                dir.resolve("key.pem").toString());
+        assertEquals(1, o.code(), o.log());
+        assertEquals("duplex serve: cannot start: no such file: " + missing + "\n", o.log());
+    }
+
+    @Test
     void usageErrorsPrintTheErrorAndWhereHelpIsNotTheHelp(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("a-file"), "x");
         List<List<String>> cases = List.of(
