@@ -145,8 +145,8 @@ final class ServeCommand implements Callable<Integer> {
     String logLevel;
 
     @Option(names = "--access-log",
-            description = "Log one line per HTTP request and WebSocket upgrade on stderr: remote address, method,"
-                    + " path, status, duration.")
+            description = "Log one line per HTTP request, WebSocket upgrade and close on stderr: remote address,"
+                    + " method, path, status or close code, duration.")
     boolean accessLog;
 
     @Option(names = "--exit-after-start", hidden = true,

@@ -13,7 +13,9 @@ import java.util.Locale;
  * giving that logger DEBUG; {@code duplex serve --access-log} does). A line reads
  * {@code 127.0.0.1:50312 GET /healthz 200 0.4ms}: remote address, method, path (without the query), status, and
  * the time from accepting the socket to queuing the answer (for an upgrade, status 101 and the handshake time).
- * A request that could not be parsed shows {@code -} for method and path.
+ * A request that could not be parsed shows {@code -} for method and path. When an upgraded session ends, one more
+ * line with method {@code CLOSE}, the close code (1006 without a close handshake) and the time since the accept:
+ * {@code 127.0.0.1:50318 CLOSE /echo 1000 12034.5ms}.
  *
  * <p>Loop thread only; when the logger is off each call is one {@code isLoggable} check.
  */
@@ -35,17 +37,36 @@ final class AccessLog {
         }
     }
 
-    /** A WebSocket upgrade (101). */
-    static void upgrade(Connection connection, HttpRequest request, long acceptedNanos) {
-        if (enabled()) {
-            log(connection.remoteAddress(), request, 101, acceptedNanos);
+    /**
+     * A WebSocket upgrade (101).
+     *
+     * @return the remote address logged, for {@link #closed}; null when the log is off
+     */
+    static SocketAddress upgrade(Connection connection, HttpRequest request, long acceptedNanos) {
+        if (!enabled()) {
+            return null;
+        }
+        SocketAddress remote = connection.remoteAddress();
+        log(remote, request == null ? "-" : request.method(), request, 101, acceptedNanos);
+        return remote;
+    }
+
+    /** The end of a session logged by {@link #upgrade}: method {@code CLOSE}, the close code, the lifetime. */
+    static void closed(SocketAddress remote, HttpRequest request, int code, long acceptedNanos) {
+        if (remote != null && enabled()) {
+            log(remote, "CLOSE", request, code, acceptedNanos);
         }
     }
 
     private static void log(SocketAddress remote, HttpRequest request, int status, long acceptedNanos) {
+        log(remote, request == null ? "-" : request.method(), request, status, acceptedNanos);
+    }
+
+    private static void log(SocketAddress remote, String method, HttpRequest request, int status,
+                            long acceptedNanos) {
         double millis = (System.nanoTime() - acceptedNanos) / 1e6;
         LOG.log(System.Logger.Level.DEBUG, String.format(Locale.ROOT, "%s %s %s %d %.1fms", address(remote),
-                request == null ? "-" : request.method(), request == null ? "-" : request.path(), status, millis));
+                method, request == null ? "-" : request.path(), status, millis));
     }
 
     private static String address(SocketAddress remote) {

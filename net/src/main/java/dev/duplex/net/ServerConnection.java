@@ -49,6 +49,8 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
     private LoopTimer pongTimer;
     private long pingSentAt;
     private long acceptedNanos;
+    /** Set when the access log recorded the upgrade, so that it records the close too. */
+    private SocketAddress accessLogged;
     private boolean flushScheduled;
     private boolean closeStarted;
     private boolean drainRequested;
@@ -131,7 +133,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         engine = new WebSocketEngine(Role.SERVER, settings.engineConfig(), this, connection.outbound(),
                 upgrade.extensions().extensions());
         connection.writeRaw(ByteBuffer.wrap(upgrade.response101()));
-        AccessLog.upgrade(connection, request, acceptedNanos);
+        accessLogged = AccessLog.upgrade(connection, request, acceptedNanos);
         connection.upgrade(engine);
         endpoint = upgrade.route().endpoint();
         session = new ServerSession(this, request, upgrade.subprotocol(), upgrade.attachment());
@@ -208,6 +210,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
             return;
         }
         CloseStatus status = engine.closeStatus();
+        AccessLog.closed(accessLogged, s.request(), status.code(), acceptedNanos);
         if (cause != null && !loop.isShuttingDown()) {
             dispatch(() -> endpoint.onError(s, cause));
         }

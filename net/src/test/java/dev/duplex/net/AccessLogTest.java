@@ -71,11 +71,15 @@ class AccessLogTest {
         assertTrue(exchange("GET /echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
                 .startsWith("HTTP/1.1 101"));
-        assertEquals(4, lines.size(), lines::toString);
+        assertTrue(waitFor(() -> lines.size() == 5), lines::toString); // the close comes after the socket ends
+        assertEquals(5, lines.size(), lines::toString);
         assertTrue(lines.get(0).matches("127\\.0\\.0\\.1:\\d+ GET /ok 200 \\d+\\.\\dms"), lines.get(0));
         assertTrue(lines.get(1).matches("127\\.0\\.0\\.1:\\d+ GET /missing 404 \\d+\\.\\dms"), lines.get(1));
         assertTrue(lines.get(2).matches("127\\.0\\.0\\.1:\\d+ - - 400 \\d+\\.\\dms"), lines.get(2));
         assertTrue(lines.get(3).matches("127\\.0\\.0\\.1:\\d+ GET /echo 101 \\d+\\.\\dms"), lines.get(3));
+        String port = lines.get(3).substring(0, lines.get(3).indexOf(' '));
+        assertTrue(lines.get(4).matches(java.util.regex.Pattern.quote(port) + " CLOSE /echo 1006 \\d+\\.\\dms"),
+                "the raw client just hangs up: " + lines.get(4));
     }
 
     @Test
@@ -92,6 +96,17 @@ class AccessLogTest {
         assertEquals(431, AccessLog.statusOf(ByteBuffer.wrap("HTTP/1.1 431 Too Large\r\n".getBytes(StandardCharsets.US_ASCII))));
         assertEquals(0, AccessLog.statusOf(ByteBuffer.wrap("HTTP/1.1".getBytes(StandardCharsets.US_ASCII))));
         assertEquals(0, AccessLog.statusOf(ByteBuffer.wrap("HTTP/1.1 2x0 ".getBytes(StandardCharsets.US_ASCII))));
+    }
+
+    private static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        return true;
     }
 
     /** Sends {@code request} and returns the head of the answer (up to the blank line). */
