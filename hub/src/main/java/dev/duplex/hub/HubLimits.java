@@ -4,11 +4,11 @@ package dev.duplex.hub;
  * The per-connection and per-hub limits of a {@link Hub}. Immutable and thread-safe; {@link #defaults()} or
  * {@link #builder()}.
  *
- * <p>Defaults: 64 KiB messages (hub requests, and raw messages on /echo and /broadcast), 50 publishes per second per connection (bursts of 100), 200 requests of any
- * kind per second (bursts of 400), 32 topics per connection, 10,000 topics per hub, 100 members listed in
- * {@code subscribed}, presence events in topics of up to 1,000 members, 4 MiB of unsent data per connection
- * before it is closed as a slow consumer, 20 errors (refilled at one per second) before a connection is closed
- * for abuse.
+ * <p>Defaults: 64 KiB messages (hub requests, and raw messages on /echo and /broadcast), 50 publishes per
+ * second per connection (bursts of 100), 200 requests of any kind per second (bursts of 400), 32 topics per
+ * connection, 10,000 topics per hub, 100 members listed in {@code subscribed}, presence events in topics of up
+ * to 1,000 members, 4 MiB of unsent data per connection before it is closed as a slow consumer, 20 errors
+ * (refilled at one per second) before a connection is closed for abuse.
  */
 public final class HubLimits {
     private static final HubLimits DEFAULTS = builder().build();

@@ -47,7 +47,7 @@ final class AccessLog {
             return null;
         }
         SocketAddress remote = connection.remoteAddress();
-        log(remote, request == null ? "-" : request.method(), request, 101, acceptedNanos);
+        log(remote, request.method(), request, 101, acceptedNanos);
         return remote;
     }
 

@@ -93,7 +93,8 @@ class AccessLogTest {
 
     @Test
     void theStatusIsReadFromTheStatusLine() {
-        assertEquals(431, AccessLog.statusOf(ByteBuffer.wrap("HTTP/1.1 431 Too Large\r\n".getBytes(StandardCharsets.US_ASCII))));
+        assertEquals(431, AccessLog.statusOf(ByteBuffer.wrap(
+                "HTTP/1.1 431 Too Large\r\n".getBytes(StandardCharsets.US_ASCII))));
         assertEquals(0, AccessLog.statusOf(ByteBuffer.wrap("HTTP/1.1".getBytes(StandardCharsets.US_ASCII))));
         assertEquals(0, AccessLog.statusOf(ByteBuffer.wrap("HTTP/1.1 2x0 ".getBytes(StandardCharsets.US_ASCII))));
     }

@@ -45,7 +45,8 @@ public final class BenchCommand implements Callable<Integer> {
             + " fanout: a broadcast endpoint).")
     URI url;
 
-    @Option(names = "--mode", paramLabel = "echo|fanout|connect", defaultValue = "echo", description = "echo, fanout or connect (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", paramLabel = "echo|fanout|connect",
+            defaultValue = "echo", description = "echo, fanout or connect (default: ${DEFAULT-VALUE}).")
     String mode;
 
     @Option(names = {"-c", "--connections"}, paramLabel = "N", defaultValue = "10",
@@ -56,14 +57,17 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Messages in flight per connection (fanout: per publisher) (default: ${DEFAULT-VALUE}).")
     int inFlight;
 
-    @Option(names = "--size", paramLabel = "BYTES", defaultValue = "32", description = "Payload bytes per message (default: ${DEFAULT-VALUE};"
+    @Option(names = "--size", paramLabel = "BYTES",
+            defaultValue = "32", description = "Payload bytes per message (default: ${DEFAULT-VALUE};"
             + " fanout needs at least 32).")
     int size;
 
-    @Option(names = "--type", paramLabel = "text|binary", defaultValue = "binary", description = "text or binary (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--type", paramLabel = "text|binary",
+            defaultValue = "binary", description = "text or binary (default: ${DEFAULT-VALUE}).")
     String type;
 
-    @Option(names = {"-d", "--duration"}, paramLabel = "TIME", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = {"-d", "--duration"}, paramLabel = "TIME",
+            defaultValue = "10s", converter = DurationConverter.class,
             description = "Measured time, e.g. 300ms, 10s, 1m (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
@@ -76,14 +80,16 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Unmeasured load first (default: 2s for a timed run, 0 with --messages).")
     Duration warmup;
 
-    @Option(names = "--publishers", paramLabel = "N", defaultValue = "1", description = "Fanout: publisher connections (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--publishers", paramLabel = "N",
+            defaultValue = "1", description = "Fanout: publisher connections (default: ${DEFAULT-VALUE}).")
     int publishers;
 
     @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "0",
             description = "Cap on messages per second over all connections (fanout: publishes); 0 = no cap.")
     long rate;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "Selector loop threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", paramLabel = "N",
+            defaultValue = "1", description = "Selector loop threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "10s", converter = DurationConverter.class,
