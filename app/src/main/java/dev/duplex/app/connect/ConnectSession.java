@@ -284,18 +284,18 @@ final class ConnectSession {
 
     private void onMessage(MessageEvent message) {
         if (!printEveryMessage) { // exec: only its answer is printed, by exec itself
-            String id = awaitedId;
-            if (sentYet && (id == null || message.isText() && id.equals(RequestId.of(message.text())))) {
-                firstMessage.complete(message);
+            if (sentYet) { // read before awaitedId: exec writes awaitedId first, then sentYet
+                String id = awaitedId;
+                if (id == null || message.isText() && id.equals(RequestId.of(message.text()))) {
+                    firstMessage.complete(message);
+                }
             }
             return;
         }
-        if (printEveryMessage) {
-            try {
-                console.received(renderer.render(message));
-            } catch (RuntimeException | LinkageError e) {
-                console.error("could not print a message: " + e);
-            }
+        try {
+            console.received(renderer.render(message));
+        } catch (RuntimeException | LinkageError e) {
+            console.error("could not print a message: " + e);
         }
         if (echo && socket.readyState() == WebSocket.OPEN) {
             try {
