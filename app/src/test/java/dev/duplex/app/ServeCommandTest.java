@@ -205,7 +205,8 @@ class ServeCommandTest {
         int code = new CommandLine(new Duplex()).setOut(new PrintWriter(out)).execute("serve", "--help");
         assertEquals(0, code);
         for (String option : List.of("--port", "--host", "--static", "--data", "--memory", "--tls-cert",
-                "--tls-key", "--token-secret", "--demo-topic", "--no-demo")) {
+                "--tls-key", "--token-secret", "--demo-topic", "--no-demo", "--[no-]compress", "--max-message-size",
+                "--idle-timeout", "--ping-interval", "--pong-timeout", "--log-level", "--access-log", "Exit codes:")) {
             assertTrue(out.toString().contains(option), option + " in\n" + out);
         }
     }
