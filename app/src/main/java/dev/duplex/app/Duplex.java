@@ -4,7 +4,12 @@ import dev.duplex.app.bench.BenchCommand;
 import dev.duplex.app.connect.ConnectCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+import java.io.PrintWriter;
 
 import java.util.Map;
 import java.util.function.Supplier;
@@ -35,10 +40,34 @@ public final class Duplex implements Runnable {
     static CommandLine commandLineFor(String... args) {
         Supplier<Object> only = args.length > 0 ? SUBCOMMANDS.get(args[0]) : null;
         if (only == null) {
-            return new CommandLine(new Duplex());
+            return withShortUsageErrors(new CommandLine(new Duplex()));
         }
-        return new CommandLine(CommandSpec.create().name("duplex")).addSubcommand(args[0], only.get());
+        return withShortUsageErrors(new CommandLine(CommandSpec.create().name("duplex"))
+                .addSubcommand(args[0], only.get()));
     }
+
+    /** Sets {@link #SHORT_USAGE_ERRORS} on {@code cli} (and so on its subcommands); returns {@code cli}. */
+    static CommandLine withShortUsageErrors(CommandLine cli) {
+        return cli.setParameterExceptionHandler(SHORT_USAGE_ERRORS);
+    }
+
+    /**
+     * A usage error prints two lines on stderr instead of the whole help under the error:
+     * {@code duplex serve: --port 99999 is not a port (0 to 65535)} and {@code see 'duplex serve --help'}
+     * (with picocli's "did you mean" suggestions in between for a mistyped option), and exits with the
+     * command's usage code, 2.
+     */
+    static final IParameterExceptionHandler SHORT_USAGE_ERRORS = (ParameterException e, String[] args) -> {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        String name = cmd.getCommandSpec().qualifiedName();
+        err.println(cmd.getColorScheme().errorText(name + ": " + e.getMessage()));
+        UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("see '" + name + " --help'");
+        err.flush();
+        return cmd.getExitCodeExceptionMapper() != null ? cmd.getExitCodeExceptionMapper().getExitCode(e)
+                : cmd.getCommandSpec().exitCodeOnInvalidInput();
+    };
 
     @Override
     public void run() {

@@ -1,5 +1,9 @@
 package dev.duplex.app;
 
+import dev.duplex.app.bench.DurationConverter;
+import dev.duplex.core.EngineConfig;
+import dev.duplex.core.deflate.PerMessageDeflate;
+import dev.duplex.hub.HubException;
 import dev.duplex.net.TlsConfig;
 import dev.duplex.net.WebSocketServer;
 import picocli.CommandLine.Command;
@@ -10,16 +14,19 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
+import java.util.logging.Level;
 
 /**
  * {@code duplex serve}: the hub on {@code /hub}, the chat page on {@code /} and the live-data page on
@@ -33,9 +40,21 @@ import java.util.function.Consumer;
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Serve the duplex hub (/hub), the demo pages (/ chat, /live.html live data, /duplex.js), the "
                 + "raw endpoints /echo and /broadcast/{topic}, /healthz and /metrics (Prometheus) on one port.",
-        footer = {"", "Environment: DUPLEX_TOKEN_SECRET is the default of --token-secret.",
-            "Docs: docs/operations.md (options, metrics), docs/browser-client.md (duplex.js, pages)."})
+        footer = {"",
+            "Exit codes:",
+            "  0  stopped by Ctrl-C or SIGTERM (after closing every connection with 1001)",
+            "  1  cannot listen on the address (port in use, no such address), or the",
+            "     data folder cannot be used (another duplex serve has it, bad store)",
+            "  2  usage error (bad option or value); the error and a pointer to --help",
+            "",
+            "Environment: DUPLEX_TOKEN_SECRET is the default of --token-secret.",
+            "Docs: docs/operations.md (options, logs, metrics), docs/browser-client.md."})
 final class ServeCommand implements Callable<Integer> {
+    /** The logger of serve's own lines (the demo feed's errors, the shutdown line). */
+    static final String LOG_NAME = "dev.duplex.app.serve";
+    private static final System.Logger LOG = System.getLogger(LOG_NAME);
+    /** The largest --max-message-size: messages are held whole in one array. */
+    static final long MAX_MESSAGE_SIZE = 1L << 30;
 
     @Spec
     CommandSpec spec;
@@ -105,6 +124,41 @@ final class ServeCommand implements Callable<Integer> {
             description = "Selector threads (default: one per core).")
     Integer eventLoops;
 
+    @Option(names = "--compress", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "Offer permessage-deflate on /hub, /echo and /broadcast, without context takeover and with"
+                    + " zlib memory released between messages (default: off).")
+    boolean compress;
+
+    @Option(names = "--max-message-size", paramLabel = "SIZE", defaultValue = "64KiB",
+            converter = ByteSizeConverter.class,
+            description = "Largest message on /echo and /broadcast, e.g. 16MiB; larger ones close with 1009."
+                    + " Hub requests are limited to the same, at most 1000000 bytes (default: ${DEFAULT-VALUE}).")
+    long maxMessageSize;
+
+    @Option(names = "--idle-timeout", paramLabel = "TIME", defaultValue = "0", converter = DurationConverter.class,
+            description = "Close (1001) a WebSocket connection that received nothing for TIME, e.g. 5m"
+                    + " (default: 0, never).")
+    Duration idleTimeout;
+
+    @Option(names = "--ping-interval", paramLabel = "TIME", defaultValue = "0", converter = DurationConverter.class,
+            description = "Ping a WebSocket connection that was quiet for TIME, e.g. 30s (default: 0, no pings).")
+    Duration pingInterval;
+
+    @Option(names = "--pong-timeout", paramLabel = "TIME", defaultValue = "30s", converter = DurationConverter.class,
+            description = "With --ping-interval: drop a connection from which nothing arrives within TIME after a"
+                    + " ping (default: ${DEFAULT-VALUE}).")
+    Duration pongTimeout;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+            description = "error, warn, info, debug or trace: what is logged on stderr; debug adds stack traces"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String logLevel;
+
+    @Option(names = "--access-log",
+            description = "Log one line per HTTP request, WebSocket upgrade and close on stderr: remote address,"
+                    + " method, path, status or close code, duration.")
+    boolean accessLog;
+
     @Option(names = "--exit-after-start", hidden = true,
             description = "Stop as soon as the server runs and the store is open (exit 0): the class-data "
                     + "archive's training run in ./duplex, see docs/operations.md.")
@@ -117,15 +171,28 @@ final class ServeCommand implements Callable<Integer> {
      * Starts serving (the port is bound before the hub's store is open, so clients can connect at once), waits
      * until the store is open, prints the banner and runs until the process is stopped.
      *
-     * @return 1 if the store cannot be opened (after stopping the server); 0 after start-up with
-     *         {@code --exit-after-start}; otherwise never returns
+     * @return 1 if the address cannot be bound, the data folder is taken, a file cannot be read or the store cannot
+     *         be opened (after stopping the server), each said in one line; 0 after start-up with
+     *         {@code --exit-after-start}; otherwise never returns (the shutdown hook logs the last line)
      */
     @Override
     public Integer call() throws Exception {
-        Serving serving = start();
+        Serving serving;
+        try {
+            serving = start();
+        } catch (BindException e) {
+            return fail("cannot listen on " + hostAndPort() + ": " + bindProblem(e));
+        } catch (HubException e) {
+            return fail(e.getMessage() + (e.getMessage().contains("another hub uses this folder")
+                    ? " (is another duplex serve running? stop it, or use --data DIR or --memory)" : ""));
+        } catch (IOException e) {
+            return fail("cannot start: " + (e instanceof NoSuchFileException n ? "no such file: " + n.getFile()
+                    : e.getMessage() != null ? e.getMessage() : e.toString()));
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread shutdown = new Thread(() -> {
             serving.close();
+            Logs.direct(Level.INFO, LOG_NAME, serving.stopSummary());
             stopped.countDown();
         }, "duplex-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
@@ -157,11 +224,15 @@ final class ServeCommand implements Callable<Integer> {
      */
     Serving start() throws IOException {
         validate();
+        Logs.configure(Logs.parse(logLevel), accessLog, log);
         Consumer<Throwable> errors = this::logError;
         WebSocketServer.Builder builder = WebSocketServer.builder()
                 .host(host)
                 .port(port)
-                .errorHandler(errors);
+                .engineConfig(EngineConfig.defaults().toBuilder()
+                        .maxMessageSize(Math.max(EngineConfig.DEFAULT_MAX_SIZE, maxMessageSize)).build())
+                .idleTimeout(idleTimeout)
+                .ping(pingInterval, pongTimeout);
         if (eventLoops != null) {
             builder.eventLoops(eventLoops);
         }
@@ -176,6 +247,26 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private void validate() {
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "--port " + port + " is not a port (0 to 65535)");
+        }
+        if (dataDirectory != null && Files.exists(dataDirectory) && !Files.isDirectory(dataDirectory)) {
+            throw new ParameterException(spec.commandLine(), "--data " + dataDirectory
+                    + " is a file: it names the folder where the hub keeps its topics");
+        }
+        try {
+            Logs.parse(logLevel);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--log-level " + logLevel
+                    + " is not one of error, warn, info, debug, trace");
+        }
+        if (maxMessageSize < 1 || maxMessageSize > MAX_MESSAGE_SIZE) {
+            throw new ParameterException(spec.commandLine(), "--max-message-size must be 1 byte to 1 GiB, was "
+                    + maxMessageSize);
+        }
+        if (pongTimeout.isZero()) {
+            throw new ParameterException(spec.commandLine(), "--pong-timeout must be positive");
+        }
         if ((tlsCertificate == null) != (tlsKey == null)) {
             throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
         }
@@ -206,9 +297,46 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /** One line per error (line breaks in messages flattened), so a log stays greppable. */
+    /** The demo feed's failures: one WARN line, the stack trace too at debug (see {@link Logs}). */
     void logError(Throwable e) {
-        log.println(Instant.now() + " duplex serve: error: " + String.valueOf(e).replaceAll("\\s*\\R\\s*", " "));
+        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            LOG.log(System.Logger.Level.WARNING, "error", e);
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "error: " + e);
+        }
+    }
+
+    /** A failure before serving: one line on the log stream, exit code 1. */
+    private int fail(String problem) {
+        log.println("duplex serve: " + problem);
+        log.flush();
+        return 1;
+    }
+
+    private String hostAndPort() {
+        return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** The cause of a failed bind in words, with what to do about it. */
+    private static String bindProblem(BindException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+        if (message.contains("in use")) {
+            return "address already in use (is another duplex running? use --port)";
+        } else if (message.contains("assign")) {
+            return "cannot assign requested address (is --host an address of this machine?)";
+        } else if (message.contains("permission") || message.contains("denied")) {
+            return "permission denied (ports below 1024 need privileges; use --port)";
+        }
+        return message.isEmpty() ? e.toString() : message;
+    }
+
+    /** The compression --compress turns on: see docs/operations.md ("Compression") for the memory reasoning. */
+    static PerMessageDeflate compression() {
+        return PerMessageDeflate.builder()
+                .serverNoContextTakeover(true)
+                .clientNoContextTakeover(true)
+                .memoryPolicy(PerMessageDeflate.MemoryPolicy.RELEASE_WHEN_IDLE)
+                .build();
     }
 
     Path effectiveDataDirectory() {

@@ -1,6 +1,7 @@
 package dev.duplex.app;
 
 import dev.duplex.hub.Hub;
+import dev.duplex.hub.HubLimits;
 import dev.duplex.hub.HubMetrics;
 import dev.duplex.net.HttpReply;
 import dev.duplex.net.WebSocketServer;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -26,7 +28,9 @@ final class Serving implements AutoCloseable {
     private final DemoFeed feed;
     private final ServeCommand options;
     private final Object closeLock = new Object();
+    private final long startedNanos = System.nanoTime();
     private boolean closed;
+    private volatile String stopSummary = "not stopped";
 
     private Serving(WebSocketServer server, Hub hub, DemoFeed feed, ServeCommand options) {
         this.server = server;
@@ -37,13 +41,17 @@ final class Serving implements AutoCloseable {
 
     /**
      * Builds the hub, installs it with the pages, {@code /healthz} and {@code /metrics} on {@code builder}, starts
-     * the server and the demo feed. On failure everything started so far is stopped again.
+     * the server and the demo feed. On failure everything started so far is stopped again. The server and the hub
+     * log their own errors (System.Logger); {@code errors} gets the demo feed's.
      */
     static Serving start(ServeCommand options, WebSocketServer.Builder builder, Consumer<Throwable> errors)
             throws IOException {
         Hub.Builder hubBuilder = Hub.builder()
-                .errorHandler(errors)
+                .limits(limits(options.maxMessageSize))
                 .history(options.history, Duration.ofHours(options.historyHours));
+        if (options.compress) {
+            hubBuilder.compression(ServeCommand.compression());
+        }
         Path data = options.effectiveDataDirectory();
         if (data == null) {
             hubBuilder.inMemory();
@@ -97,6 +105,20 @@ final class Serving implements AutoCloseable {
             hub.close();
             throw e;
         }
+    }
+
+    /**
+     * The hub's limits for {@code --max-message-size}: raw messages (/echo, /broadcast) up to {@code size}, hub
+     * requests up to the same but at most 1,000,000 bytes (the store's column), and room for two such messages in
+     * a connection's send queue before it counts as a slow consumer.
+     */
+    static HubLimits limits(long size) {
+        HubLimits defaults = HubLimits.defaults();
+        return HubLimits.builder()
+                .maxRawMessageBytes((int) size)
+                .maxMessageBytes((int) Math.min(size, 1_000_000))
+                .maxOutboundBytes(Math.max(defaults.maxOutboundBytes(), 2 * size))
+                .build();
     }
 
     /** The hub's counters as {@code duplex_hub_*} metrics (names listed in docs/operations.md). */
@@ -161,6 +183,8 @@ final class Serving implements AutoCloseable {
         b.append("duplex serve: listening on ").append(http).append("/  (storage: ")
                 .append(data == null ? "memory" : data.toAbsolutePath().normalize())
                 .append(", tokens: ").append(options.tokenSecret == null ? "not required" : "required")
+                .append(", messages up to ").append(ByteSizeConverter.format(options.maxMessageSize))
+                .append(", compression: ").append(options.compress ? "on" : "off")
                 .append(")\n");
         if (options.staticDirectory != null) {
             b.append("  pages      ").append(http).append("/  (from ")
@@ -193,6 +217,7 @@ final class Serving implements AutoCloseable {
             }
             closed = true;
         }
+        int open = server.openConnections();
         try {
             if (feed != null) {
                 feed.close();
@@ -200,6 +225,25 @@ final class Serving implements AutoCloseable {
             server.stop();
         } finally {
             hub.close();
+            stopSummary = "stopped after " + uptime(System.nanoTime() - startedNanos) + ", " + open
+                    + (open == 1 ? " connection" : " connections") + " closed";
         }
+    }
+
+    /** After {@link #close()}: "stopped after 2h03m, 14 connections closed". */
+    String stopSummary() {
+        return stopSummary;
+    }
+
+    static String uptime(long nanos) {
+        long seconds = nanos / 1_000_000_000L;
+        if (seconds < 60) {
+            return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
+        } else if (seconds < 3600) {
+            return String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60);
+        } else if (seconds < 86_400) {
+            return String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, seconds % 3600 / 60);
+        }
+        return String.format(Locale.ROOT, "%dd%02dh", seconds / 86_400, seconds % 86_400 / 3600);
     }
 }

@@ -65,7 +65,7 @@ class DuplexCommandLineTest {
                 List.of("nope"), List.of("serves"));
         for (List<String> c : cases) {
             String[] args = c.toArray(String[]::new);
-            Outcome full = run(new CommandLine(new Duplex()), args);
+            Outcome full = run(Duplex.withShortUsageErrors(new CommandLine(new Duplex())), args);
             Outcome lean = run(Duplex.commandLineFor(args), args);
             assertEquals(full, lean, () -> "duplex " + String.join(" ", c));
         }
@@ -76,6 +76,49 @@ class DuplexCommandLineTest {
         assertEquals(0, run(Duplex.commandLineFor("bench", "--help"), "bench", "--help").code());
         assertEquals(2, run(Duplex.commandLineFor("serve", "--bogus"), "serve", "--bogus").code());
         assertEquals(2, run(Duplex.commandLineFor("nope"), "nope").code());
+    }
+
+    @Test
+    void aUsageErrorIsTheErrorAndAPointerToHelpNotTheWholeHelp() {
+        Outcome serve = run(Duplex.commandLineFor("serve", "--bogus"), "serve", "--bogus");
+        assertEquals(2, serve.code());
+        assertEquals("duplex serve: Unknown option: '--bogus'\nsee 'duplex serve --help'\n",
+                serve.err().replace("\r\n", "\n"));
+        assertEquals("", serve.out());
+        Outcome connect = run(Duplex.commandLineFor("connect"), "connect");
+        assertEquals(2, connect.code());
+        assertEquals(List.of("duplex connect: Missing required parameter: 'URL'", "see 'duplex connect --help'"),
+                connect.err().lines().toList());
+        Outcome bench = run(Duplex.commandLineFor("bench", "--mode", "x", "ws://h/"), "bench", "--mode", "x",
+                "ws://h/");
+        assertEquals(2, bench.code());
+        assertEquals(2, bench.err().lines().count(), bench.err());
+        Outcome top = run(Duplex.commandLineFor("nope"), "nope");
+        assertEquals(2, top.code());
+        assertTrue(top.err().endsWith("see 'duplex --help'\n"), top.err());
+    }
+
+    /** Every line of every help fits 80 columns, and wrapped lines of the footers are indented. */
+    @Test
+    void helpLinesFitAndWrapIndented() {
+        for (String command : List.of("serve", "connect", "bench")) {
+            String help = run(Duplex.commandLineFor(command, "--help"), command, "--help").out();
+            for (String line : help.lines().toList()) {
+                assertTrue(line.length() <= 80, () -> command + ": too long: " + line);
+            }
+            String footer = help.substring(help.indexOf("Exit codes:"));
+            for (String line : footer.lines().toList()) {
+                assertTrue(line.isEmpty() || line.startsWith("  ") || line.endsWith(":") || line.startsWith("Docs:")
+                        || line.startsWith("Environment:"), () -> command + ": starts at column 0: " + line);
+            }
+            assertTrue(footer.contains("  2  usage error"), command);
+        }
+        String bench = run(Duplex.commandLineFor("bench", "--help"), "bench", "--help").out();
+        assertTrue(!bench.contains("=<"), "bench labels its values (N, TIME...), not <fieldName>:\n" + bench);
+        String top = run(Duplex.commandLineFor("--help"), "--help").out();
+        for (String summary : List.of("  serve    Serve ", "  connect  Connect ", "  bench    Load-test ")) {
+            assertTrue(top.contains(summary), () -> "imperative summary '" + summary + "' in\n" + top);
+        }
     }
 
     @Test

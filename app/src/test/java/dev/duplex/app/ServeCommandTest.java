@@ -205,7 +205,8 @@ class ServeCommandTest {
         int code = new CommandLine(new Duplex()).setOut(new PrintWriter(out)).execute("serve", "--help");
         assertEquals(0, code);
         for (String option : List.of("--port", "--host", "--static", "--data", "--memory", "--tls-cert",
-                "--tls-key", "--token-secret", "--demo-topic", "--no-demo")) {
+                "--tls-key", "--token-secret", "--demo-topic", "--no-demo", "--[no-]compress", "--max-message-size",
+                "--idle-timeout", "--ping-interval", "--pong-timeout", "--log-level", "--access-log", "Exit codes:")) {
             assertTrue(out.toString().contains(option), option + " in\n" + out);
         }
     }
@@ -221,7 +222,8 @@ class ServeCommandTest {
         }
         String logged = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(1, logged.lines().count(), logged);
-        assertTrue(logged.contains("duplex serve: error: java.lang.IllegalStateException: boom second line"), logged);
+        assertTrue(logged.contains(" WARN dev.duplex.app.serve: error: java.lang.IllegalStateException: boom second"
+                + " line"), logged);
     }
 
     @Test

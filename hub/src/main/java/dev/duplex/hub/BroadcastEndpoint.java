@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Per message the path is: a pass over the topic's members checking for slow consumers (no allocation), one
  * {@link EncodedFrame}, one {@link WebSocketServer#broadcast}. A member whose unsent bytes exceed
  * {@link HubLimits#maxOutboundBytes()} is closed with 1013 instead of being sent more. Messages above
- * {@link HubLimits#maxMessageBytes()} close the sender with 1009.
+ * {@link HubLimits#maxRawMessageBytes()} close the sender with 1009.
  */
 final class BroadcastEndpoint implements Endpoint, AcceptHook {
     static final String DEFAULT_TOPIC = "default";
@@ -34,7 +34,7 @@ final class BroadcastEndpoint implements Endpoint, AcceptHook {
 
     BroadcastEndpoint(ServerFanout server, HubLimits limits) {
         this.server = server;
-        this.maxMessageBytes = limits.maxMessageBytes();
+        this.maxMessageBytes = limits.maxRawMessageBytes();
         this.maxOutboundBytes = limits.maxOutboundBytes();
     }
 

@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
 
 /**
  * {@code /echo}: every message back to its sender, text as text, binary as binary. Messages above the hub's
- * {@link HubLimits#maxMessageBytes()} close the connection with 1009.
+ * {@link HubLimits#maxRawMessageBytes()} close the connection with 1009.
  */
 final class EchoEndpoint implements Endpoint {
     private final int maxMessageBytes;

@@ -58,6 +58,7 @@ import java.util.function.Consumer;
  * thread; {@link #close()} ends both. It does not own the server: stop the server first, then close the hub.
  */
 public final class Hub implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Hub.class.getName());
     /** The paths {@link #install} registers. */
     public static final String HUB_PATH = "/hub";
     public static final String ECHO_PATH = "/echo";
@@ -93,7 +94,7 @@ public final class Hub implements AutoCloseable {
         core.control(writer::submitControl);
         this.hubEndpoint = new HubEndpoint(core, writer, new RequestParser(), replies, limits, counters, b.clock);
         this.broadcastEndpoint = new BroadcastEndpoint(fanout, limits);
-        this.echoEndpoint = new EchoEndpoint(limits.maxMessageBytes());
+        this.echoEndpoint = new EchoEndpoint(limits.maxRawMessageBytes());
         this.connectHook = new ConnectHook(b.tokenSecret != null
                 ? new TokenVerifier(b.tokenSecret, b.requireTokenExp, b.tokenLeewaySeconds) : null);
         writer.start();
@@ -275,6 +276,15 @@ public final class Hub implements AutoCloseable {
         return broadcastEndpoint;
     }
 
+    /** The default error handler: one WARNING line, the stack trace only with DEBUG on for this logger. */
+    private static void logError(Throwable e) {
+        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            LOG.log(System.Logger.Level.WARNING, "hub error", e);
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "hub error: " + e);
+        }
+    }
+
     private EndpointOptions options(dev.duplex.net.AcceptHook hook) {
         EndpointOptions.Builder o = EndpointOptions.builder();
         if (hook != null) {
@@ -305,7 +315,7 @@ public final class Hub implements AutoCloseable {
         private long pruneIntervalMillis = 1_000;
         private Fanout fanoutForTests;
         private MessageStore storeForTests;
-        private Consumer<Throwable> errorHandler = e -> System.err.println("duplex hub: " + e);
+        private Consumer<Throwable> errorHandler = Hub::logError;
 
         private Builder() {
         }
@@ -377,7 +387,10 @@ public final class Hub implements AutoCloseable {
             return this;
         }
 
-        /** Receives unexpected failures (storage errors, listener exceptions); stderr by default. Must not throw. */
+        /**
+         * Receives unexpected failures (storage errors, listener exceptions); must not throw. By default they are
+         * logged on the {@code System.Logger} {@code dev.duplex.hub.Hub} (WARNING; the stack trace at DEBUG).
+         */
         public Builder errorHandler(Consumer<Throwable> handler) {
             this.errorHandler = Objects.requireNonNull(handler, "handler");
             return this;

@@ -4,10 +4,10 @@ package dev.duplex.hub;
  * The per-connection and per-hub limits of a {@link Hub}. Immutable and thread-safe; {@link #defaults()} or
  * {@link #builder()}.
  *
- * <p>Defaults: 64 KiB messages, 50 publishes per second per connection (bursts of 100), 200 requests of any
- * kind per second (bursts of 400), 32 topics per connection, 10,000 topics per hub, 10 new topics per second per
- * connection (bursts of 50), 100 members listed in
- * {@code subscribed}, presence events in topics of up to 1,000 members, 4 MiB of unsent data per connection
+ * <p>Defaults: 64 KiB messages (hub requests, and raw messages on /echo and /broadcast), 50 publishes per
+ * second per connection (bursts of 100), 200 requests of any kind per second (bursts of 400), 32 topics per
+ * connection, 10,000 topics per hub, 10 new topics per second per connection (bursts of 50), 100 members listed
+ * in {@code subscribed}, presence events in topics of up to 1,000 members, 4 MiB of unsent data per connection
  * before it is closed as a slow consumer, 20 errors (refilled at one per second) before a connection is closed
  * for abuse.
  */
@@ -15,6 +15,7 @@ public final class HubLimits {
     private static final HubLimits DEFAULTS = builder().build();
 
     private final int maxMessageBytes;
+    private final int maxRawMessageBytes;
     private final int publishPerSecond;
     private final int publishBurst;
     private final int requestsPerSecond;
@@ -30,6 +31,7 @@ public final class HubLimits {
 
     private HubLimits(Builder b) {
         this.maxMessageBytes = b.maxMessageBytes;
+        this.maxRawMessageBytes = b.maxRawMessageBytes;
         this.publishPerSecond = b.publishPerSecond;
         this.publishBurst = b.publishBurst;
         this.requestsPerSecond = b.requestsPerSecond;
@@ -53,11 +55,20 @@ public final class HubLimits {
     }
 
     /**
-     * Largest request (a whole JSON text frame, in UTF-8 bytes) on {@code /hub}, and largest message on the raw
-     * endpoints; larger hub requests get {@code too_large}, larger raw messages close the connection with 1009.
+     * Largest request (a whole JSON text frame, in UTF-8 bytes) on {@code /hub}; larger ones get
+     * {@code too_large}.
      */
     public int maxMessageBytes() {
         return maxMessageBytes;
+    }
+
+    /**
+     * Largest message (text in UTF-8 bytes, or binary) on the raw endpoints {@code /echo} and {@code /broadcast};
+     * a larger one closes the sender with 1009. These messages are not stored, so this may exceed
+     * {@link #maxMessageBytes()}; the server's {@code EngineConfig.maxMessageSize} must be at least as large.
+     */
+    public int maxRawMessageBytes() {
+        return maxRawMessageBytes;
     }
 
     /** Sustained publishes per second per connection; more get {@code rate_limited}. */
@@ -133,7 +144,8 @@ public final class HubLimits {
 
     @Override
     public String toString() {
-        return "HubLimits[maxMessageBytes=" + maxMessageBytes + ", publishPerSecond=" + publishPerSecond
+        return "HubLimits[maxMessageBytes=" + maxMessageBytes + ", maxRawMessageBytes=" + maxRawMessageBytes
+                + ", publishPerSecond=" + publishPerSecond
                 + ", publishBurst=" + publishBurst + ", requestsPerSecond=" + requestsPerSecond
                 + ", requestBurst=" + requestBurst + ", maxTopicsPerConnection=" + maxTopicsPerConnection
                 + ", maxTopics=" + maxTopics + ", maxMembersShown=" + maxMembersShown
@@ -145,6 +157,7 @@ public final class HubLimits {
     /** Builds {@link HubLimits}; not thread-safe. Every setter rejects values below 1. */
     public static final class Builder {
         private int maxMessageBytes = 64 * 1024;
+        private int maxRawMessageBytes = 64 * 1024;
         private int publishPerSecond = 50;
         private int publishBurst = 100;
         private int requestsPerSecond = 200;
@@ -167,6 +180,12 @@ public final class HubLimits {
                 throw new IllegalArgumentException("maxMessageBytes is at most 1000000, was " + bytes);
             }
             this.maxMessageBytes = positive(bytes, "maxMessageBytes");
+            return this;
+        }
+
+        /** Largest message on {@code /echo} and {@code /broadcast}; see {@link HubLimits#maxRawMessageBytes()}. */
+        public Builder maxRawMessageBytes(int bytes) {
+            this.maxRawMessageBytes = positive(bytes, "maxRawMessageBytes");
             return this;
         }
 

@@ -85,8 +85,7 @@ final class ClientConnection implements IoHandler, ConnectionListener {
     void start() {
         connectTimer = loop.schedule(settings.connectTimeout().toNanos(), () -> fail(
                 new TimeoutException("no WebSocket connection to " + handshake.host() + ":" + handshake.port()
-                        + " within " + settings.connectTimeout().toMillis() + " ms (while "
-                        + phase.name().toLowerCase(Locale.ROOT) + ")")));
+                        + " within " + settings.connectTimeout().toMillis() + " ms (" + phaseInWords() + ")")));
         HttpProxy proxy = settings.proxy();
         String host = proxy == null ? handshake.host() : proxy.host();
         int port = proxy == null ? handshake.port() : proxy.port();
@@ -101,6 +100,17 @@ final class ClientConnection implements IoHandler, ConnectionListener {
                         connect(new InetSocketAddress(address, port));
                     }
                 }));
+    }
+
+    /** Where a timed-out attempt stood, for its message: "(during the opening handshake)". */
+    private String phaseInWords() {
+        return switch (phase) {
+            case RESOLVING -> "while resolving the host name";
+            case CONNECTING -> "while connecting";
+            case PROXY -> "while the proxy connects";
+            case HANDSHAKE -> "during the opening handshake";
+            case OPEN, CLOSED -> "after the handshake";
+        };
     }
 
     private static InetAddress resolve(String host) {

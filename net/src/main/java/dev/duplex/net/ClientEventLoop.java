@@ -26,7 +26,7 @@ public final class ClientEventLoop implements AutoCloseable {
     private final boolean shared;
 
     private ClientEventLoop(String name, boolean shared) {
-        this.loop = new EventLoop(name, e -> LOG.log(System.Logger.Level.WARNING, "error on client event loop " + name, e));
+        this.loop = new EventLoop(name, e -> Warnings.log(LOG, "error on client event loop " + name, e));
         this.resolver = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, name + "-dns");
             t.setDaemon(true);

@@ -82,7 +82,7 @@ final class EventDispatcher {
             if (e instanceof VirtualMachineError) {
                 throw e;
             }
-            LOG.log(System.Logger.Level.WARNING, "WebSocket event listener threw on " + event, e);
+            Warnings.log(LOG, "WebSocket event listener threw on " + event, e);
         }
     }
 

@@ -48,6 +48,9 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
     private LoopTimer pingTimer;
     private LoopTimer pongTimer;
     private long pingSentAt;
+    private long acceptedNanos;
+    /** Set when the access log recorded the upgrade, so that it records the close too. */
+    private SocketAddress accessLogged;
     private boolean flushScheduled;
     private boolean closeStarted;
     private boolean drainRequested;
@@ -73,6 +76,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
 
     /** Loop thread: registers the socket and arms the handshake timeout. */
     void start() {
+        acceptedNanos = System.nanoTime();
         parser = new RequestParser(settings.maxHeadBytes(), settings.maxHeaderFields());
         handshakeTimer = loop.schedule(settings.handshakeTimeoutNanos(), connection::close);
         connection.start();
@@ -91,7 +95,9 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
             request = parser.feed(data);
         } catch (HandshakeException e) {
             server.countError();
-            respond(new ByteBuffer[] {ByteBuffer.wrap(ServerHandshake.errorResponse(e))});
+            ByteBuffer answer = ByteBuffer.wrap(ServerHandshake.errorResponse(e));
+            AccessLog.response(connection, null, answer, acceptedNanos);
+            respond(new ByteBuffer[] {answer});
             return;
         }
         if (request == null) {
@@ -101,6 +107,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         RequestRouter.Outcome outcome = server.router().route(request);
         if (outcome instanceof RequestRouter.Respond r) {
             server.countHttpRequest();
+            AccessLog.response(connection, request, r.bytes()[0], acceptedNanos);
             respond(r.bytes());
         } else {
             upgrade((RequestRouter.Upgrade) outcome, request);
@@ -126,6 +133,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         engine = new WebSocketEngine(Role.SERVER, settings.engineConfig(), this, connection.outbound(),
                 upgrade.extensions().extensions());
         connection.writeRaw(ByteBuffer.wrap(upgrade.response101()));
+        accessLogged = AccessLog.upgrade(connection, request, acceptedNanos);
         connection.upgrade(engine);
         endpoint = upgrade.route().endpoint();
         session = new ServerSession(this, request, upgrade.subprotocol(), upgrade.attachment());
@@ -202,6 +210,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
             return;
         }
         CloseStatus status = engine.closeStatus();
+        AccessLog.closed(accessLogged, s.request(), status.code(), acceptedNanos);
         if (cause != null && !loop.isShuttingDown()) {
             dispatch(() -> endpoint.onError(s, cause));
         }

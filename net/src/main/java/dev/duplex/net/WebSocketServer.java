@@ -52,12 +52,17 @@ import java.util.function.Consumer;
  *
  * <p><b>Errors:</b> a bad request gets its HTTP status (400, 403, 404, 405, 426, 431, 505) and is closed; a
  * protocol violation closes that connection with the RFC's close code; neither affects other connections or the
- * loops. Unexpected internal errors go to the builder's error handler (stderr by default).
+ * loops. Unexpected internal errors go to the builder's error handler (by default a WARNING on the
+ * {@code System.Logger} {@code dev.duplex.net.WebSocketServer}, with the stack trace when it has DEBUG on).
+ * With DEBUG on the {@code System.Logger} {@code dev.duplex.net.access}, every HTTP answer and upgrade is logged
+ * (see docs/operations.md, "Logs").
  *
  * <p><b>Lifecycle:</b> {@link #start()} binds; {@link #stop()} closes every session with 1001, waits up to the
  * stop timeout, then closes the remaining sockets and ends every thread the server started. Both run once.
  */
 public final class WebSocketServer {
+    private static final System.Logger LOG = System.getLogger(WebSocketServer.class.getName());
+
     private final Builder config;
     private final ServerSettings settings;
     private final RequestRouter router;
@@ -357,6 +362,14 @@ public final class WebSocketServer {
         sessions.remove(session);
     }
 
+    /**
+     * The default error handler: one WARNING line on the {@code dev.duplex.net.WebSocketServer} logger, with the
+     * stack trace only when that logger has DEBUG enabled.
+     */
+    private static void logError(Throwable e) {
+        Warnings.log(LOG, "internal error", e);
+    }
+
     private static void closeQuietly(SocketChannel socket) {
         try {
             socket.close();
@@ -396,9 +409,7 @@ public final class WebSocketServer {
         private int maxHeaderFields = 100;
         private boolean blockingCallbacks;
         private Executor callbackExecutor;
-        private Consumer<Throwable> errorHandler = e -> {
-            System.err.println("duplex server: " + e);
-        };
+        private Consumer<Throwable> errorHandler = WebSocketServer::logError;
 
         private Builder() {
         }
@@ -583,7 +594,10 @@ public final class WebSocketServer {
             return this;
         }
 
-        /** Receives unexpected internal errors (failed accepts, bugs); must not throw. */
+        /**
+         * Receives unexpected internal errors (failed accepts, bugs); must not throw. By default they are logged
+         * on the {@code System.Logger} named after this class (WARNING; the stack trace at DEBUG).
+         */
         public Builder errorHandler(Consumer<Throwable> handler) {
             this.errorHandler = Objects.requireNonNull(handler);
             return this;

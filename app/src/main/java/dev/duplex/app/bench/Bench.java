@@ -66,7 +66,7 @@ final class Bench {
                 sleepWithProgress(plan.hold());
             }
         } else if (openConnections() == 0) {
-            aborted = "no connection could be opened";
+            aborted = noneOpen();
         } else {
             aborted = plan.mode() == Mode.FANOUT ? join(workloads.fanout()) : null;
             if (aborted == null) {
@@ -78,6 +78,24 @@ final class Bench {
             loop.thread().join(TimeUnit.SECONDS.toMillis(10));
         }
         return result(connectEnd, window, aborted);
+    }
+
+    /**
+     * Why no connection is open when the load should start: none could be opened, or every one that opened has
+     * closed already (e.g. the endpoint does not answer the way the mode needs), with the first error seen.
+     */
+    private String noneOpen() {
+        long opened = 0;
+        for (BenchLoop loop : loops) {
+            opened += loop.stats().opened.get();
+        }
+        String first = errors.examples().keySet().stream().findFirst().map(e -> " (first error: " + e + ")")
+                .orElse("");
+        if (opened == 0) {
+            return "no connection could be opened" + first;
+        }
+        return (opened == 1 ? "the only connection" : "all " + opened + " connections")
+                + " opened, then closed before the load started" + first;
     }
 
     private int port() {

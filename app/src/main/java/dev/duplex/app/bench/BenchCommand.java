@@ -25,7 +25,17 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Load-test a WebSocket server: echo round trips, fanout deliveries or connection opening.",
                 "Runs on its own non-blocking selector loop(s) with pre-encoded frames, so it stays cheaper than the"
-                        + " server it drives."})
+                        + " server it drives."},
+        footer = {"",
+                "Exit codes:",
+                "  0  the run completed and no error was counted",
+                "  1  errors were counted, or the run was aborted (the report says why)",
+                "  2  usage error (bad option or URL)",
+                "",
+                "Examples:",
+                "  duplex bench ws://127.0.0.1:8080/echo",
+                "  duplex bench --mode fanout -c 100 ws://127.0.0.1:8080/broadcast/bench",
+                "Docs: docs/operations.md (options, report), docs/benchmarks.md."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -35,56 +45,62 @@ public final class BenchCommand implements Callable<Integer> {
             + " fanout: a broadcast endpoint).")
     URI url;
 
-    @Option(names = "--mode", defaultValue = "echo", description = "echo, fanout or connect (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", paramLabel = "echo|fanout|connect",
+            defaultValue = "echo", description = "echo, fanout or connect (default: ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = {"-c", "--connections"}, defaultValue = "10",
+    @Option(names = {"-c", "--connections"}, paramLabel = "N", defaultValue = "10",
             description = "Connections; subscribers in fanout mode (default: ${DEFAULT-VALUE}).")
     int connections;
 
-    @Option(names = "--in-flight", defaultValue = "1",
+    @Option(names = "--in-flight", paramLabel = "N", defaultValue = "1",
             description = "Messages in flight per connection (fanout: per publisher) (default: ${DEFAULT-VALUE}).")
     int inFlight;
 
-    @Option(names = "--size", defaultValue = "32", description = "Payload bytes per message (default: ${DEFAULT-VALUE};"
+    @Option(names = "--size", paramLabel = "BYTES",
+            defaultValue = "32", description = "Payload bytes per message (default: ${DEFAULT-VALUE};"
             + " fanout needs at least 32).")
     int size;
 
-    @Option(names = "--type", defaultValue = "binary", description = "text or binary (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--type", paramLabel = "text|binary",
+            defaultValue = "binary", description = "text or binary (default: ${DEFAULT-VALUE}).")
     String type;
 
-    @Option(names = {"-d", "--duration"}, defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = {"-d", "--duration"}, paramLabel = "TIME",
+            defaultValue = "10s", converter = DurationConverter.class,
             description = "Measured time, e.g. 300ms, 10s, 1m (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = {"-n", "--messages"}, defaultValue = "0",
+    @Option(names = {"-n", "--messages"}, paramLabel = "N", defaultValue = "0",
             description = "Measure exactly this many messages instead of a duration (echo: round trips; fanout:"
                     + " messages published, each delivered to every subscriber).")
     long messages;
 
-    @Option(names = "--warmup", converter = DurationConverter.class,
+    @Option(names = "--warmup", paramLabel = "TIME", converter = DurationConverter.class,
             description = "Unmeasured load first (default: 2s for a timed run, 0 with --messages).")
     Duration warmup;
 
-    @Option(names = "--publishers", defaultValue = "1", description = "Fanout: publisher connections (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--publishers", paramLabel = "N",
+            defaultValue = "1", description = "Fanout: publisher connections (default: ${DEFAULT-VALUE}).")
     int publishers;
 
-    @Option(names = "--rate", defaultValue = "0",
+    @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "0",
             description = "Cap on messages per second over all connections (fanout: publishes); 0 = no cap.")
     long rate;
 
-    @Option(names = "--threads", defaultValue = "1", description = "Selector loop threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", paramLabel = "N",
+            defaultValue = "1", description = "Selector loop threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "10s", converter = DurationConverter.class,
             description = "Longest wait for a connection to open or a message to come back (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--concurrency", defaultValue = "256",
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "256",
             description = "Connection attempts in progress at once (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--hold", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = "--hold", paramLabel = "TIME", defaultValue = "10s", converter = DurationConverter.class,
             description = "Connect mode: how long to keep the connections open (default: ${DEFAULT-VALUE}).")
     Duration hold;
 
@@ -94,7 +110,7 @@ public final class BenchCommand implements Callable<Integer> {
                     + " ephemeral port range holds).")
     String sourceAddresses;
 
-    @Option(names = "--server-pid", defaultValue = "0",
+    @Option(names = "--server-pid", paramLabel = "PID", defaultValue = "0",
             description = "Also report this process's CPU use over the measured window (Linux /proc).")
     long serverPid;
 

@@ -31,21 +31,26 @@ import java.util.concurrent.Executors;
  */
 @Command(name = "connect", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Connects to a WebSocket server, sends what you type (or what standard input carries, one message"
-                        + " per line) and prints what arrives.",
+                "Connect to a WebSocket server, send what you type (or what standard input carries, one message"
+                        + " per line) and print what arrives.",
                 "At a terminal: a '> ' prompt, messages received marked '< ', colours. Otherwise (scripts): each"
                         + " message received on its own line of standard output, status on standard error."},
         footer = {"",
                 "Commands (at the prompt, or as lines of standard input):",
                 PromptInput.HELP,
                 "",
+                "Answers (--exec, --wait): only messages that arrive after the first message",
+                "sent count; with --exec of a JSON object with a string \"id\" (as /hub requests",
+                "have), only a JSON object with the same \"id\" answers it.",
+                "",
                 "Exit codes:",
-                "  0  closed cleanly: the server closed with 1000 or 1001, or we closed (/close, /quit, end of input,"
-                        + " --exec done)",
-                "  1  the connection ended otherwise: another close code, a protocol error, lost without a close"
-                        + " handshake (1006), --exec closed before the answer",
+                "  0  closed cleanly: the server closed with 1000 or 1001, or we closed (/close,",
+                "     /quit, end of input, --exec done)",
+                "  1  the connection ended otherwise: another close code, a protocol error, lost",
+                "     without a close handshake (1006), --exec closed before the answer",
                 "  2  usage error (bad option, URL or header)",
-                "  3  could not connect: refused, DNS, TLS, handshake rejected (the HTTP status is printed)",
+                "  3  could not connect: refused, DNS, TLS, handshake rejected (the HTTP status",
+                "     is printed)",
                 "  4  timeout: --connect-timeout, --wait, or the close handshake",
                 "",
                 "Examples:",
@@ -63,17 +68,19 @@ public final class ConnectCommand implements Callable<Integer> {
     List<String> headers = new ArrayList<>();
 
     @Option(names = {"-s", "--subprotocol"}, paramLabel = "P",
-            description = "Subprotocol to offer; repeatable, in order of preference.")
+            description = "Subprotocol to offer; repeatable, in order of preference. A status line says which the"
+                    + " server chose, or that it chose none.")
     List<String> subprotocols = new ArrayList<>();
 
     @Option(names = {"-x", "--exec"}, paramLabel = "MSG",
-            description = "Send MSG, print the first message that comes back, close with 1000 and exit.")
+            description = "Send MSG, print its answer (the first message after it; see Answers below), close"
+                    + " with 1000 and exit.")
     String exec;
 
     @Option(names = {"-w", "--wait"}, paramLabel = "SECONDS", defaultValue = "10",
             description = "With --exec: how long to wait for the answer (default ${DEFAULT-VALUE}). At the end of"
-                    + " standard input: how long to wait for as many messages as were sent before closing (0: close"
-                    + " at once).")
+                    + " standard input: how long to wait for as many answers as lines were sent before closing (0:"
+                    + " close at once).")
     double waitSeconds;
 
     @Option(names = "--echo", description = "Send every message received back to the server (and print it).")
@@ -87,7 +94,8 @@ public final class ConnectCommand implements Callable<Integer> {
             description = "How to print binary messages (default ${DEFAULT-VALUE}; /binary HEX sends one).")
     BinaryFormat binaryFormat;
 
-    @Option(names = {"-c", "--compress"}, description = "Offer permessage-deflate (RFC 7692).")
+    @Option(names = {"-c", "--compress"}, description = "Offer permessage-deflate (RFC 7692); a status line says if"
+            + " the server declines it.")
     boolean compress;
 
     @Option(names = "--ca", paramLabel = "FILE",
@@ -147,7 +155,10 @@ public final class ConnectCommand implements Callable<Integer> {
         try {
             Outcome outcome;
             try {
-                outcome = session.open(target, seconds(connectTimeoutSeconds));
+                if (exec != null) {
+                    session.answerOnly();
+                }
+                outcome = session.open(target, seconds(connectTimeoutSeconds), subprotocols, compress);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage(), e);
             }

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,13 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One {@code duplex connect} connection: opens it, then either sends one message and waits for the answer
  * ({@link #exec}) or sends what it reads line by line until the connection ends ({@link #converse}).
+ *
+ * <p><b>Which message answers:</b> a server may send messages of its own before or between answers (the hub's
+ * welcome on open, events of a subscription). So a message counts as an answer only if it arrived after the
+ * first message was sent; and for {@link #exec}, when the message sent is a JSON object with a string
+ * {@code "id"} (as hub requests are), only a JSON object with the same {@code "id"} answers it. Without an id, a
+ * greeting that the server sends at once but that reaches us after our send would still be taken: give the
+ * request an id where the protocol has one.
  *
  * <p><b>Threading:</b> the socket's events run on the builder's event executor; the input is read on a thread of
  * its own; {@link #open}, {@link #exec} and {@link #converse} block the calling thread. Every wait is bounded
@@ -49,6 +57,10 @@ final class ConnectSession {
      */
     private final CompletableFuture<CloseEvent> closed = new CompletableFuture<>();
     private volatile boolean printEveryMessage = true;
+    /** Set just before the first send: messages dispatched before it are not answers. */
+    private volatile boolean sentYet;
+    /** With {@link #exec} of a JSON request with an "id": the id its answer carries. */
+    private volatile String awaitedId;
     private volatile Throwable error;
     /** The code we closed with, or -1. */
     private volatile int ourCloseCode = -1;
@@ -73,7 +85,8 @@ final class ConnectSession {
      * @return null once open, or why it could not open
      * @throws IllegalArgumentException for a header or subprotocol the handshake refuses (a usage error)
      */
-    Outcome open(String url, Duration connectTimeout) throws InterruptedException {
+    Outcome open(String url, Duration connectTimeout, List<String> offeredSubprotocols, boolean offeredCompression)
+            throws InterruptedException {
         socket = builder.onMessage(this::onMessage)
                 .onError(this::onError)
                 .onClose(this::onClose)
@@ -89,16 +102,32 @@ final class ConnectSession {
         console.status("connected to " + url);
         if (!socket.protocol().isEmpty()) {
             console.status("subprotocol: " + socket.protocol());
+        } else if (!offeredSubprotocols.isEmpty()) {
+            console.status("subprotocol: none accepted by the server (offered " + String.join(", ",
+                    offeredSubprotocols) + ")");
         }
         if (!socket.extensions().isEmpty()) {
             console.status("extensions: " + socket.extensions());
         }
+        if (offeredCompression && !socket.extensions().contains("permessage-deflate")) {
+            console.status("compression: not accepted by the server (messages go uncompressed)");
+        }
         return null;
     }
 
-    /** Sends {@code message}, prints the first message that comes back, closes with 1000. */
+    /**
+     * Before {@link #open}: this session will {@link #exec}, so no message is printed until the answer (a
+     * greeting that arrives before the send must not reach standard output).
+     */
+    void answerOnly() {
+        printEveryMessage = false;
+    }
+
+    /** Sends {@code message}, prints its answer (see the class comment), closes with 1000. */
     Outcome exec(String message, Duration wait) throws InterruptedException {
         printEveryMessage = false;
+        awaitedId = RequestId.of(message);
+        sentYet = true;
         socket.send(message);
         MessageEvent answer;
         try {
@@ -228,16 +257,25 @@ final class ConnectSession {
         while (socket.bufferedAmount() > SEND_HIGH_WATER && socket.readyState() == WebSocket.OPEN) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // net has no drain event for clients
         }
+        synchronized (counts) { // counted before sending: the answer may be dispatched before send returns
+            sent++;
+            sentYet = true;
+        }
+        boolean queued = false;
         try {
-            if (!send.getAsBoolean()) {
+            queued = send.getAsBoolean();
+            if (!queued) {
                 console.error("not sent: the connection is closing");
                 return false;
             }
-            synchronized (counts) {
-                sent++;
-            }
         } catch (RuntimeException e) {
             console.error("not sent: " + e.getMessage());
+        } finally {
+            if (!queued) {
+                synchronized (counts) {
+                    sent--;
+                }
+            }
         }
         return true;
     }
@@ -245,15 +283,19 @@ final class ConnectSession {
     // ------------------------------------------------------------------------------------------- events
 
     private void onMessage(MessageEvent message) {
-        if (firstMessage.complete(message) && !printEveryMessage) {
-            return; // exec prints the answer itself
-        }
-        if (printEveryMessage) {
-            try {
-                console.received(renderer.render(message));
-            } catch (RuntimeException | LinkageError e) {
-                console.error("could not print a message: " + e);
+        if (!printEveryMessage) { // exec: only its answer is printed, by exec itself
+            if (sentYet) { // read before awaitedId: exec writes awaitedId first, then sentYet
+                String id = awaitedId;
+                if (id == null || message.isText() && id.equals(RequestId.of(message.text()))) {
+                    firstMessage.complete(message);
+                }
             }
+            return;
+        }
+        try {
+            console.received(renderer.render(message));
+        } catch (RuntimeException | LinkageError e) {
+            console.error("could not print a message: " + e);
         }
         if (echo && socket.readyState() == WebSocket.OPEN) {
             try {
@@ -267,8 +309,10 @@ final class ConnectSession {
             }
         }
         synchronized (counts) { // after printing: the input thread may close as soon as it sees the count
-            received++;
-            counts.notifyAll();
+            if (sentYet) { // a greeting before our first line answers nothing
+                received++;
+                counts.notifyAll();
+            }
         }
     }
 

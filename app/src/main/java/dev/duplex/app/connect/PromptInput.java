@@ -12,7 +12,7 @@ sealed interface PromptInput {
 
     /** The commands, as printed by {@code /help} and {@code --help}. */
     String HELP = ""
-            + "  /ping [text]              send a ping and print the round-trip time when the pong arrives%n"
+            + "  /ping [text]              send a ping, print the round-trip time%n"
             + "  /close [code [reason]]    start the close handshake (default 1000), then exit%n"
             + "  /binary HEX               send a binary message, e.g. /binary 01 02 ff%n"
             + "  /quit                     close with 1000 and exit (also end of input, Ctrl-D)%n"

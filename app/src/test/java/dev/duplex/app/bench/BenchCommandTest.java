@@ -154,7 +154,18 @@ class BenchCommandTest {
         BenchRun run = BenchRun.of("ws://127.0.0.1:" + closedPort + "/echo", "-c", "2", "-n", "10");
         assertEquals(1, run.exitCode(), run::toString);
         assertEquals(2, run.number("errors", "connect"), run::toString);
-        assertEquals("no connection could be opened", run.at("aborted"));
+        assertTrue(String.valueOf(run.at("aborted")).startsWith("no connection could be opened (first error:"
+                + " connect: "), run::toString);
+    }
+
+    /** Connections that opened and were then closed are not "no connection could be opened". */
+    @Test
+    void anEndpointThatDoesNotEchoAbortsSayingWhatHappened() {
+        BenchRun run = BenchRun.of(TestServers.url(server, "/greet"), "-c", "3", "-n", "10", "--timeout", "5s");
+        assertEquals(1, run.exitCode(), run::toString);
+        assertEquals(3, run.number("connect", "opened"), run::toString);
+        assertEquals("all 3 connections opened, then closed before the load started (first error: protocol: a"
+                + " message arrived that was not an echo of one sent)", run.at("aborted"), run::toString);
     }
 
     @Test

@@ -18,7 +18,8 @@ final class TestServers {
     static final Set<String> ECHO_PEERS = ConcurrentHashMap.newKeySet();
 
     /** /echo sends every message back; /broadcast sends every message to every client there, sender included;
-     *  /hangup closes the connection (1011) at the first message. */
+     *  /greet sends "welcome" on open and echoes nothing; /hangup closes the connection (1011) at the first
+     *  message. */
     static WebSocketServer start() throws IOException {
         Broadcast broadcast = new Broadcast();
         WebSocketServer server = WebSocketServer.builder()
@@ -44,6 +45,12 @@ final class TestServers {
                     }
                 })
                 .endpoint("/broadcast", broadcast)
+                .endpoint("/greet", new Endpoint() { // does not echo: a greeting on open, then nothing
+                    @Override
+                    public void onOpen(ServerSession session) {
+                        session.send("welcome");
+                    }
+                })
                 .endpoint("/hangup", new Endpoint() {
                     @Override
                     public void onBinary(ServerSession session, ByteBuffer data) {

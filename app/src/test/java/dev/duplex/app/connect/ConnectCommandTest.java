@@ -4,8 +4,11 @@ import dev.duplex.core.handshake.HttpRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
 
 import java.io.PipedInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.PipedOutputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -159,6 +162,54 @@ class ConnectCommandTest {
         Run done = run.get(30, TimeUnit.SECONDS);
         assertEquals(0, done.exitCode(), done::toString);
         assertEquals(List.of("later"), done.outLines(), done::toString);
+    }
+
+    /** The hub's case: a greeting arrives first, and the answer comes later than other messages. */
+    @Test
+    void execPrintsTheAnswerWithItsRequestsIdNotTheGreetingOrAnEvent() {
+        Run byId = Run.piped("", "--exec", "{\"type\":\"ping\",\"id\":\"7\"}", server.url("/greet"));
+        assertEquals(0, byId.exitCode(), byId::toString);
+        assertEquals(List.of("{\"type\":\"reply\",\"id\":\"7\"}"), byId.outLines(), byId::toString);
+    }
+
+    /** The greeting arrived before the line was sent, so the session waits for the (late) answer to the line. */
+    @Test
+    void aGreetingDoesNotCountAsTheAnswerToAPipedLine() throws Exception {
+        PipedOutputStream typing = new PipedOutputStream();
+        PipedInputStream stdin = new PipedInputStream(typing);
+        CompletableFuture<Void> greeted = new CompletableFuture<>();
+        StringWriter out = new StringWriter() {
+            @Override
+            public void flush() {
+                super.flush();
+                if (toString().contains("welcome")) {
+                    greeted.complete(null);
+                }
+            }
+        };
+        StringWriter err = new StringWriter();
+        CommandLine cmd = new CommandLine(new ConnectCommand(stdin, false));
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> cmd.execute(server.url("/greet")));
+        greeted.get(10, TimeUnit.SECONDS);
+        typing.write("one\n".getBytes(StandardCharsets.UTF_8));
+        typing.close();
+        Run run = new Run(code.get(30, TimeUnit.SECONDS), out.toString(), err.toString());
+        assertEquals(0, run.exitCode(), run::toString);
+        assertEquals(List.of("{\"type\":\"welcome\"}", "re: one"), run.outLines(), run::toString);
+    }
+
+    @Test
+    void declinedSubprotocolAndCompressionAreSaid() {
+        Run run = Run.piped("", "-s", "chat.v9", "-s", "chat.v8", "--compress", server.url("/silent"));
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("subprotocol: none accepted by the server (offered chat.v9, chat.v8)"),
+                run::toString);
+        assertTrue(run.err().contains("compression: not accepted by the server"), run::toString);
+        Run accepted = Run.piped("", "-s", "chat.v1", "--compress", server.url("/echo"));
+        assertFalse(accepted.err().contains("not accepted"), accepted::toString);
+        assertFalse(accepted.err().contains("none accepted"), accepted::toString);
     }
 
     @Test

@@ -29,6 +29,8 @@ final class TestServer implements AutoCloseable {
     final CompletableFuture<String> echoSubprotocol = new CompletableFuture<>();
     final LinkedBlockingQueue<String> pushReceived = new LinkedBlockingQueue<>();
     private final WebSocketServer server;
+    private final java.util.concurrent.ScheduledExecutorService later =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
     private final String scheme;
 
     TestServer() throws Exception {
@@ -57,6 +59,7 @@ final class TestServer implements AutoCloseable {
                 })
                 .endpoint("/silent", new Endpoint() {
                 })
+                .endpoint("/greet", new Greeter())
                 .endpoint("/push", new Endpoint() {
                     @Override
                     public void onOpen(ServerSession s) {
@@ -91,6 +94,31 @@ final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        later.shutdownNow();
+    }
+
+    /**
+     * /greet behaves like the hub: a greeting on open, then answers that come later (like acks after a commit),
+     * 200 ms later. A JSON request with an "id" gets an event at once, then {"type":"reply","id":ID}; other text
+     * gets "re: TEXT".
+     */
+    private final class Greeter implements Endpoint {
+        @Override
+        public void onOpen(ServerSession s) {
+            s.send("{\"type\":\"welcome\"}");
+        }
+
+        @Override
+        public void onText(ServerSession s, String text) {
+            java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"id\":\"([^\"]*)\"").matcher(text);
+            String answer = "re: " + text;
+            if (id.find()) {
+                answer = "{\"type\":\"reply\",\"id\":\"" + id.group(1) + "\"}";
+                s.send("{\"type\":\"event\",\"id\":\"other\"}");
+            }
+            String late = answer;
+            later.schedule(() -> s.send(late), 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
     }
 
     private final class Echo implements Endpoint {

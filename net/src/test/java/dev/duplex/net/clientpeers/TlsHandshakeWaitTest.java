@@ -39,7 +39,9 @@ class TlsHandshakeWaitTest {
             try (Socket accepted = silent.accept()) {
                 long loopThread = loopThreadId();
                 long cpuBefore = mx.getThreadCpuTime(loopThread);
-                assertInstanceOf(TimeoutException.class, events.error().cause());
+                Throwable timeout = assertInstanceOf(TimeoutException.class, events.error().cause());
+                assertTrue(timeout.getMessage().endsWith(" ms (during the opening handshake)"),
+                        timeout.getMessage());
                 long cpuNanos = mx.getThreadCpuTime(loopThread) - cpuBefore;
                 CloseEvent close = events.close();
                 assertEquals(1006, close.code());
