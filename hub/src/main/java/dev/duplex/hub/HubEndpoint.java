@@ -4,7 +4,6 @@ import dev.duplex.net.Endpoint;
 import dev.duplex.net.ServerSession;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code /hub}: greets each connection, parses and checks requests on the event loop (size, shape, rate, rights:
@@ -18,7 +17,7 @@ final class HubEndpoint implements Endpoint {
     private final Replies replies;
     private final HubLimits limits;
     private final Counters counters;
-    private final AtomicLong sessionIds = new AtomicLong();
+    private final SessionIds sessionIds = new SessionIds();
 
     HubEndpoint(HubCore core, Writer writer, RequestParser parser, Replies replies, HubLimits limits,
                 Counters counters) {
@@ -39,7 +38,7 @@ final class HubEndpoint implements Endpoint {
 
     /** Creates the connection's state and sends the welcome. */
     HubConnection open(Identity identity, Outbox out) {
-        String id = "s" + sessionIds.incrementAndGet();
+        String id = sessionIds.next();
         Member member = new Member(id, identity.name() != null ? identity.name() : "guest-" + id);
         HubConnection c = new HubConnection(member, identity.rights(), out, limits, System.nanoTime());
         counters.connections.increment();
