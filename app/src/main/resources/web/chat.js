@@ -63,16 +63,19 @@ function claimName(name) {
 setInterval(() => claimName(chat.name || $("name").value.trim()), 5000);
 addEventListener("pagehide", () => claimName(null));
 
-/** The nickname to offer: this tab's own, else the remembered one unless another tab uses it, else a variant. */
+/**
+ * The nickname to offer: this tab's own, else the one last chosen in this browser unless another open tab uses
+ * it, else a variant of it (alice-k3x); empty when none was ever chosen.
+ */
 function offeredName() {
   const own = sessionStorage.getItem("duplex.name");
   if (own) return own;
   const last = localStorage.getItem("duplex.name");
   const taken = otherTabsNames();
-  if (last && !taken.includes(last)) return last;
-  const base = last || "guest";
+  if (!last) return ""; // nothing chosen yet in this browser: the placeholder shows
+  if (!taken.includes(last)) return last;
   let name;
-  do name = `${base}-${randomId(3)}`; while (taken.includes(name));
+  do name = `${last}-${randomId(3)}`; while (taken.includes(name));
   return name;
 }
 

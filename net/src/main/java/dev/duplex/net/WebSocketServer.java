@@ -490,14 +490,21 @@ public final class WebSocketServer {
             }
         }
 
-        /** Answers other GET and HEAD requests with the files under {@code directory}. */
+        /**
+         * Answers other GET and HEAD requests with the files under {@code directory}, with ETag, Last-Modified,
+         * {@code Cache-Control: no-cache}, 304 and gzip for text; files are read and streamed on background
+         * threads, never on an event loop (docs/operations.md, "Plain HTTP: keep-alive and caching").
+         */
         public Builder staticFiles(Path directory) {
             this.staticDirectory = Objects.requireNonNull(directory);
             this.staticClasspathFolder = null;
             return this;
         }
 
-        /** Answers other GET and HEAD requests with resources under a classpath folder, e.g. {@code "web"}. */
+        /**
+         * Answers other GET and HEAD requests with resources under a classpath folder, e.g. {@code "web"}; as
+         * {@link #staticFiles}, and resources up to 1 MiB are kept in memory with their gzip after the first read.
+         */
         public Builder staticResources(String classpathFolder) {
             this.staticClasspathFolder = Objects.requireNonNull(classpathFolder);
             this.staticDirectory = null;
