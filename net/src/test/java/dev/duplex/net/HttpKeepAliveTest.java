@@ -69,6 +69,21 @@ class HttpKeepAliveTest {
     }
 
     @Test
+    void theJdkHttpClientReusesOneConnection() throws Exception {
+        start(Duration.ofSeconds(5), 100);
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        for (String path : new String[] {"/a.txt", "/hello", "/", "/a.txt"}) {
+            java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), path);
+        }
+        assertEquals(4, server.metrics().httpRequests());
+        assertEquals(1, server.metrics().acceptedConnections(), "four requests, one connection");
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
         start(Duration.ofSeconds(5), 100);
         try (RawClient raw = new RawClient(server.port())) {
