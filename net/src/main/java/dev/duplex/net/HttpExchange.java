@@ -136,7 +136,13 @@ final class HttpExchange {
             } else if (outcome instanceof RequestRouter.Serve s) {
                 server.countHttpRequest();
                 await();
-                s.reply().thenAccept(reply -> loop.execute(() -> onStaticReply(reply)));
+                s.reply().thenAccept(reply -> {
+                    if (loop.isShuttingDown()) {
+                        reply.release(); // a stopped loop drops tasks: the file must not stay open
+                    } else {
+                        loop.execute(() -> onStaticReply(reply));
+                    }
+                });
             } else {
                 finished = true;
                 owner.upgrade((RequestRouter.Upgrade) outcome, request);
