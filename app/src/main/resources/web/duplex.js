@@ -22,8 +22,8 @@ const DEFAULTS = Object.freeze({
   name: undefined,
   token: undefined,
   reconnect: true,
-  initialDelay: 500,
-  maxDelay: 15000,
+  initialDelay: 250,
+  maxDelay: 10000,
   factor: 2,
   jitter: 0.5,
   heartbeatInterval: 15000,
@@ -42,8 +42,8 @@ const DEFAULTS = Object.freeze({
  * @param {string} [options.name] display name (1-40 chars), sent as ?name=
  * @param {string} [options.token] JWT, sent as &token= when the server requires tokens
  * @param {boolean} [options.reconnect=true] reconnect after an unexpected close
- * @param {number} [options.initialDelay=500] first reconnect delay, ms
- * @param {number} [options.maxDelay=15000] largest reconnect delay, ms
+ * @param {number} [options.initialDelay=250] first reconnect delay, ms (so a restarted server is found quickly)
+ * @param {number} [options.maxDelay=10000] largest reconnect delay, ms
  * @param {number} [options.factor=2] the delay grows by this factor per failed attempt
  * @param {number} [options.jitter=0.5] each delay is reduced by a random part of up to this fraction
  * @param {number} [options.heartbeatInterval=15000] ms between pings ({"type":"ping"}); 0 turns heartbeats off
@@ -146,9 +146,13 @@ export class Hub {
     return this.stateValue;
   }
 
-  /** The underlying WebSocket's readyState (0-3), WebSocket.CLOSED (3) when there is none. */
+  /**
+   * The underlying WebSocket's readyState (0-3). Without a socket: CONNECTING (0) while the first attempt is about
+   * to start, else CLOSED (3) (waiting to reconnect, or closed).
+   */
   get readyState() {
-    return this.ws ? this.ws.readyState : 3;
+    if (this.ws) return this.ws.readyState;
+    return this.stateValue === State.CONNECTING ? 0 : 3;
   }
 
   /** Bytes queued in the underlying WebSocket but not yet sent, 0 when there is none. */

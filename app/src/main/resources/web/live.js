@@ -1,5 +1,6 @@
 // The live-data page: renders a stream of server-pushed updates ({"value": number, ...}) as a list and a chart.
 import { connect } from "/duplex.js";
+import { trackConnection } from "/status.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -7,14 +8,17 @@ const topic = params.get("topic") || "live.demo";
 const POINTS = 60;
 const LIST = 30;
 
-const live = { hub: connect("/hub", { name: "live-viewer", token: params.get("token") || undefined }), values: [], count: 0, arrivals: [], started: performance.now() };
+const live = { hub: connect("/hub", { name: "live-viewer", token: params.get("token") || undefined, maxDelay: 5000 }), values: [], count: 0, arrivals: [], started: performance.now() };
 window.live = live;
 $("topic").textContent = topic;
 
-live.hub.on("state", (e) => {
-  $("status").textContent = e.state;
-  $("status").dataset.state = e.state;
-});
+// The figures follow every state change at once (not only the 250 ms refresh), so the badge and readyState agree.
+trackConnection(live.hub, $("status"), showFigures);
+
+function showFigures() {
+  $("ready-state").textContent = live.hub.readyState;
+  $("buffered").textContent = live.hub.bufferedAmount;
+}
 
 live.hub.subscribe(topic, (m) => {
   const value = typeof m.data === "number" ? m.data : Number(m.data && m.data.value);
@@ -68,8 +72,7 @@ function draw() {
 
 // Connection figures refresh four times a second, whatever the message rate.
 setInterval(() => {
-  $("ready-state").textContent = live.hub.readyState;
-  $("buffered").textContent = live.hub.bufferedAmount;
+  showFigures();
   const now = performance.now();
   while (live.arrivals.length && live.arrivals[0] < now - 5000) live.arrivals.shift();
   const span = Math.min(5000, now - live.started) / 1000;

@@ -5,7 +5,6 @@ import dev.duplex.net.ServerSession;
 
 import java.nio.ByteBuffer;
 import java.time.Clock;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code /hub}: greets each connection, parses and checks requests on the event loop (size, shape, rate, rights:
@@ -20,7 +19,7 @@ final class HubEndpoint implements Endpoint {
     private final HubLimits limits;
     private final Counters counters;
     private final Clock clock;
-    private final AtomicLong sessionIds = new AtomicLong();
+    private final SessionIds sessionIds = new SessionIds();
 
     HubEndpoint(HubCore core, Writer writer, RequestParser parser, Replies replies, HubLimits limits,
                 Counters counters, Clock clock) {
@@ -42,7 +41,7 @@ final class HubEndpoint implements Endpoint {
 
     /** Creates the connection's state and sends the welcome. */
     HubConnection open(Identity identity, Outbox out) {
-        String id = "s" + sessionIds.incrementAndGet();
+        String id = sessionIds.next();
         Member member = new Member(id, identity.name() != null ? identity.name() : "guest-" + id);
         HubConnection c = new HubConnection(member, identity.rights(), out, limits, System.nanoTime(),
                 identity.closeAtMillis());

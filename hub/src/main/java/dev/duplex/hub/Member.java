@@ -3,8 +3,9 @@ package dev.duplex.hub;
 import java.util.Objects;
 
 /**
- * A participant as the hub shows it: {@code session} is the hub-assigned connection id ({@code "s17"}, or
- * {@code "server"} for messages published by server code), {@code name} the display name. Immutable.
+ * A participant as the hub shows it: {@code session} is the hub-assigned connection id ({@code "sk3x9qa-17"}: a
+ * random prefix per hub start and a counter, so ids do not repeat across restarts), or {@code "server"} for
+ * messages published by server code; {@code name} is the display name. Immutable.
  */
 public record Member(String session, String name) {
 

@@ -42,7 +42,7 @@ class HubProtocolTest {
         FakePeer alice = new FakePeer(hub, "alice");
         FakePeer guest = new FakePeer(hub, (String) null);
         assertEquals("alice", alice.welcome.get("name").asText());
-        assertTrue(alice.welcome.get("session").asText().matches("s\\d+"));
+        assertTrue(alice.welcome.get("session").asText().matches("s[a-z2-9]{6}-\\d+"));
         assertEquals("guest-" + guest.id(), guest.welcome.get("name").asText());
         assertEquals(65536, alice.welcome.at("/limits/maxMessageBytes").asInt());
         assertEquals(32, alice.welcome.at("/limits/maxTopics").asInt());

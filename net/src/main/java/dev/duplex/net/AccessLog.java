@@ -12,7 +12,8 @@ import java.util.Locale;
  * {@value #NAME}, at {@code DEBUG} so that it is off unless that logger is enabled (an application turns it on by
  * giving that logger DEBUG; {@code duplex serve --access-log} does). A line reads
  * {@code 127.0.0.1:50312 GET /healthz 200 0.4ms}: remote address, method, path (without the query), status, and
- * the time from accepting the socket to queuing the answer (for an upgrade, status 101 and the handshake time).
+ * the time from the request's first byte (the accept, for a connection's first request) to queuing the answer
+ * (for an upgrade, status 101 and the handshake time).
  * A request that could not be parsed shows {@code -} for method and path. When an upgraded session ends, one more
  * line with method {@code CLOSE}, the close code (1006 without a close handshake) and the time since the accept:
  * {@code 127.0.0.1:50318 CLOSE /echo 1000 12034.5ms}.

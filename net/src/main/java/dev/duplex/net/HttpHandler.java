@@ -11,7 +11,9 @@ import dev.duplex.core.handshake.HttpRequest;
  *
  * <p><b>Threading:</b> called on an event loop, so it must return quickly and never block; it may be called from
  * several loops at once. <b>Errors:</b> an exception becomes a 500 answer and goes to the server's error handler.
- * Every reply closes the connection ({@code Connection: close}); HEAD requests get the head only.
+ * The connection stays open for the client's next request unless the request asked to close (see
+ * {@link WebSocketServer.Builder#httpKeepAlive}); HEAD requests get the head only. A handler that has to block
+ * (disk, network) must not run here: hand the work to another thread and answer from a cache or with 503.
  */
 @FunctionalInterface
 public interface HttpHandler {

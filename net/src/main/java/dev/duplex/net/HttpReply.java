@@ -9,8 +9,8 @@ import java.util.Objects;
 
 /**
  * What an {@link HttpHandler} answers: a status, a content type, a body and optional extra headers. Immutable and
- * thread-safe; {@link #withHeader} returns a copy. The server adds {@code Content-Length} and
- * {@code Connection: close} itself.
+ * thread-safe; {@link #withHeader} returns a copy. The server adds {@code Content-Length} and {@code Connection}
+ * itself. A 204 or 304 reply goes out without a body or Content-Length.
  */
 public final class HttpReply {
     private final int status;
@@ -78,11 +78,15 @@ public final class HttpReply {
         return body;
     }
 
-    /** The bytes on the wire: head, then the body unless {@code headOnly}. */
-    java.nio.ByteBuffer[] render(boolean headOnly) {
-        java.nio.ByteBuffer head = HttpResponseWriter.head(status, ReasonPhrases.of(status), contentType, body.length,
-                headers.toArray(new String[0]));
-        return headOnly ? new java.nio.ByteBuffer[] {head}
+    /**
+     * The bytes on the wire: head, then the body unless {@code headOnly} or the status has none (204, 304).
+     * {@code keepAlive}: whether the connection stays open after this reply.
+     */
+    java.nio.ByteBuffer[] render(boolean headOnly, boolean keepAlive) {
+        boolean bodiless = status == 204 || status == 304;
+        java.nio.ByteBuffer head = HttpResponseWriter.head(status, ReasonPhrases.of(status),
+                bodiless ? null : contentType, bodiless ? -1 : body.length, keepAlive, headers.toArray(new String[0]));
+        return headOnly || bodiless ? new java.nio.ByteBuffer[] {head}
                 : new java.nio.ByteBuffer[] {head, java.nio.ByteBuffer.wrap(body)};
     }
 

@@ -6,7 +6,6 @@ import dev.duplex.core.handshake.HttpHeaders;
 import dev.duplex.core.handshake.HttpRequest;
 import dev.duplex.core.handshake.ServerHandshake;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Comparator;
 import java.util.List;
@@ -55,11 +54,15 @@ final class RequestRouter {
     }
 
     /** What to do with a request. */
-    sealed interface Outcome permits Respond, Upgrade {
+    sealed interface Outcome permits Respond, Serve, Upgrade {
     }
 
-    /** Send these bytes, then close the connection. */
-    record Respond(int status, ByteBuffer[] bytes) implements Outcome {
+    /** Send these bytes, then keep the connection for the next request if {@code keepAlive}, else close it. */
+    record Respond(int status, ByteBuffer[] bytes, boolean keepAlive) implements Outcome {
+    }
+
+    /** A static file: the answer comes later, from the file threads. */
+    record Serve(java.util.concurrent.CompletableFuture<StaticReply> reply) implements Outcome {
     }
 
     /** Switch protocols: send {@code response101}, then run an engine for {@code route}'s endpoint. */
@@ -67,14 +70,18 @@ final class RequestRouter {
                    Object attachment, byte[] response101) implements Outcome {
     }
 
-    Outcome route(HttpRequest request) {
+    /**
+     * @param keepAlive whether the connection may stay open after a plain HTTP answer (error answers close it
+     *                  anyway)
+     */
+    Outcome route(HttpRequest request, boolean keepAlive) {
         Route route = find(request.path());
         if (!ServerHandshake.isUpgradeRequest(request)) {
             if (route != null) {
                 return error(426, "this path speaks WebSocket only: send an upgrade request");
             }
             HttpHandler handler = handlers.get(request.path());
-            return handler != null ? handle(handler, request) : serveFile(request);
+            return handler != null ? handle(handler, request, keepAlive) : serveFile(request, keepAlive);
         }
         if (route == null) {
             return error(404, "no WebSocket endpoint at " + request.path());
@@ -82,7 +89,8 @@ final class RequestRouter {
         try {
             return upgrade(route, request);
         } catch (HandshakeException e) {
-            return new Respond(e.httpStatus(), new ByteBuffer[] {ByteBuffer.wrap(ServerHandshake.errorResponse(e))});
+            return new Respond(e.httpStatus(), new ByteBuffer[] {ByteBuffer.wrap(ServerHandshake.errorResponse(e))},
+                    false);
         }
     }
 
@@ -115,7 +123,7 @@ final class RequestRouter {
         }
     }
 
-    private Outcome handle(HttpHandler handler, HttpRequest request) {
+    private Outcome handle(HttpHandler handler, HttpRequest request, boolean keepAlive) {
         HttpReply reply;
         try {
             reply = handler.handle(request);
@@ -126,35 +134,24 @@ final class RequestRouter {
             failures.accept(e);
             return error(500, "the handler failed");
         }
-        return new Respond(reply.status(), reply.render(request.method().equals("HEAD")));
+        return new Respond(reply.status(), reply.render(request.method().equals("HEAD"), keepAlive), keepAlive);
     }
 
-    private Outcome serveFile(HttpRequest request) {
+    private Outcome serveFile(HttpRequest request, boolean keepAlive) {
         boolean head = request.method().equals("HEAD");
         if (!head && !request.method().equals("GET")) {
             return new Respond(405, new ByteBuffer[] {ByteBuffer.wrap(ServerHandshake.errorResponse(
-                    405, null, HttpHeaders.of("Allow", "GET, HEAD"), "method not allowed"))});
+                    405, null, HttpHeaders.of("Allow", "GET, HEAD"), "method not allowed"))}, false);
         }
         if (staticFiles == null) {
-            return new Respond(404, HttpResponseWriter.text(404, "Not Found", "not found", head));
+            return new Respond(404, HttpResponseWriter.text(404, "Not Found", "not found", head, keepAlive),
+                    keepAlive);
         }
-        StaticFiles.Found found;
-        try {
-            found = staticFiles.find(request.path());
-        } catch (IOException | RuntimeException e) {
-            return error(500, "cannot read the file");
-        }
-        if (found == null) {
-            return new Respond(404, HttpResponseWriter.text(404, "Not Found", "not found", head));
-        }
-        ByteBuffer headBytes = HttpResponseWriter.head(200, "OK", ContentTypes.of(found.name()), found.bytes().length,
-                "X-Content-Type-Options", "nosniff");
-        return new Respond(200, head ? new ByteBuffer[] {headBytes}
-                : new ByteBuffer[] {headBytes, ByteBuffer.wrap(found.bytes())});
+        return new Serve(staticFiles.serve(request, keepAlive));
     }
 
     private static Respond error(int status, String body) {
         return new Respond(status, new ByteBuffer[] {
-                ByteBuffer.wrap(ServerHandshake.errorResponse(status, null, null, body))});
+                ByteBuffer.wrap(ServerHandshake.errorResponse(status, null, null, body))}, false);
     }
 }

@@ -7,10 +7,7 @@ import dev.duplex.core.EngineHandler;
 import dev.duplex.core.ProtocolException;
 import dev.duplex.core.Role;
 import dev.duplex.core.WebSocketEngine;
-import dev.duplex.core.handshake.HandshakeException;
 import dev.duplex.core.handshake.HttpRequest;
-import dev.duplex.core.handshake.RequestParser;
-import dev.duplex.core.handshake.ServerHandshake;
 
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -18,8 +15,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One accepted socket through its life on the server: reading the HTTP request (bounded by the handshake
- * timeout), answering plain HTTP or upgrading, then running the engine for the endpoint with liveness checks,
+ * One accepted socket through its life on the server: the HTTP phase ({@link HttpExchange}: plain requests on a
+ * kept-alive connection, until one upgrades), then running the engine for the endpoint with liveness checks,
  * backpressure and the close handshake.
  *
  * <p><b>Threading:</b> lives on one event loop. {@link #send}, {@link #closeFromApplication},
@@ -35,14 +32,12 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
     private final Connection connection;
     private final Executor callbacks;
     private final Runnable flushTask = this::flushNow;
-    private RequestParser parser;
-    private boolean responding;
+    private HttpExchange http;
     /** Whether the engine runs an extension that transforms messages (shared frames cannot be used). */
     private boolean transforming;
     private WebSocketEngine engine;
     private Endpoint endpoint;
     private volatile ServerSession session;
-    private LoopTimer handshakeTimer;
     private LoopTimer closeTimer;
     private LoopTimer idleTimer;
     private LoopTimer pingTimer;
@@ -77,8 +72,8 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
     /** Loop thread: registers the socket and arms the handshake timeout. */
     void start() {
         acceptedNanos = System.nanoTime();
-        parser = new RequestParser(settings.maxHeadBytes(), settings.maxHeaderFields());
-        handshakeTimer = loop.schedule(settings.handshakeTimeoutNanos(), connection::close);
+        http = new HttpExchange(this, server, loop, connection);
+        http.start();
         connection.start();
     }
 
@@ -86,54 +81,16 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
 
     @Override
     public void onHandshakeData(Connection c, ByteBuffer data) {
-        if (responding) {
-            data.position(data.limit());
-            return;
-        }
-        HttpRequest request;
-        try {
-            request = parser.feed(data);
-        } catch (HandshakeException e) {
-            server.countError();
-            ByteBuffer answer = ByteBuffer.wrap(ServerHandshake.errorResponse(e));
-            AccessLog.response(connection, null, answer, acceptedNanos);
-            respond(new ByteBuffer[] {answer});
-            return;
-        }
-        if (request == null) {
-            return;
-        }
-        parser = null; // one request per connection: its buffers go now, not when the connection ends
-        RequestRouter.Outcome outcome = server.router().route(request);
-        if (outcome instanceof RequestRouter.Respond r) {
-            server.countHttpRequest();
-            AccessLog.response(connection, request, r.bytes()[0], acceptedNanos);
-            respond(r.bytes());
-        } else {
-            upgrade((RequestRouter.Upgrade) outcome, request);
-        }
+        http.onData(data);
     }
 
-    private void respond(ByteBuffer[] response) {
-        responding = true;
-        closing = true;
-        handshakeTimer.cancel();
-        handshakeTimer = null; // the loop drops cancelled timers; an idle session should not keep it either
-        for (ByteBuffer b : response) {
-            connection.writeRaw(b);
-        }
-        armCloseTimer();
-        connection.closeAfterFlush();
-    }
-
-    private void upgrade(RequestRouter.Upgrade upgrade, HttpRequest request) {
-        handshakeTimer.cancel();
-        handshakeTimer = null; // the loop drops cancelled timers; an idle session should not keep it either
+    /** Called by the HTTP phase (which cancelled its timers) for a request that upgrades. */
+    void upgrade(RequestRouter.Upgrade upgrade, HttpRequest request) {
         transforming = !upgrade.extensions().extensions().isEmpty();
         engine = new WebSocketEngine(Role.SERVER, settings.engineConfig(), this, connection.outbound(),
                 upgrade.extensions().extensions());
         connection.writeRaw(ByteBuffer.wrap(upgrade.response101()));
-        accessLogged = AccessLog.upgrade(connection, request, acceptedNanos);
+        accessLogged = AccessLog.upgrade(connection, request, http.requestStartNanos());
         connection.upgrade(engine);
         endpoint = upgrade.route().endpoint();
         session = new ServerSession(this, request, upgrade.subprotocol(), upgrade.attachment());
@@ -198,7 +155,9 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
     @Override
     public void onClosed(Connection c, Throwable cause) {
         closing = true;
-        cancel(handshakeTimer);
+        if (http != null) {
+            http.onClosed();
+        }
         cancel(closeTimer);
         cancel(idleTimer);
         cancel(pingTimer);
@@ -263,7 +222,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
     }
 
     /** Bounds the close handshake and the final flush: the socket is dropped when it fires. */
-    private void armCloseTimer() {
+    void armCloseTimer() {
         if (closeTimer == null) {
             closeTimer = loop.schedule(settings.closeTimeoutNanos(), connection::close);
         }
@@ -432,6 +391,10 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
 
     @Override
     public void onWriteProgress(Connection c) {
+        if (engine == null) {
+            http.onWriteProgress();
+            return;
+        }
         afterWrite();
     }
 

@@ -309,6 +309,10 @@ public final class WebSocketServer {
         return router;
     }
 
+    KeepAlive keepAlive() {
+        return config.keepAlive;
+    }
+
     /** A malformed request, a protocol violation, or a failing endpoint callback: counted for {@link #metrics()}. */
     void countError() {
         errors.increment();
@@ -407,6 +411,7 @@ public final class WebSocketServer {
         private BackpressurePolicy policy = BackpressurePolicy.PAUSE_READING;
         private int maxHeadBytes = 8 * 1024;
         private int maxHeaderFields = 100;
+        private KeepAlive keepAlive = KeepAlive.DEFAULT;
         private boolean blockingCallbacks;
         private Executor callbackExecutor;
         private Consumer<Throwable> errorHandler = WebSocketServer::logError;
@@ -496,14 +501,21 @@ public final class WebSocketServer {
             }
         }
 
-        /** Answers other GET and HEAD requests with the files under {@code directory}. */
+        /**
+         * Answers other GET and HEAD requests with the files under {@code directory}, with ETag, Last-Modified,
+         * {@code Cache-Control: no-cache}, 304 and gzip for text; files are read and streamed on background
+         * threads, never on an event loop (docs/operations.md, "Plain HTTP: keep-alive and caching").
+         */
         public Builder staticFiles(Path directory) {
             this.staticDirectory = Objects.requireNonNull(directory);
             this.staticClasspathFolder = null;
             return this;
         }
 
-        /** Answers other GET and HEAD requests with resources under a classpath folder, e.g. {@code "web"}. */
+        /**
+         * Answers other GET and HEAD requests with resources under a classpath folder, e.g. {@code "web"}; as
+         * {@link #staticFiles}, and resources up to 1 MiB are kept in memory with their gzip after the first read.
+         */
         public Builder staticResources(String classpathFolder) {
             this.staticClasspathFolder = Objects.requireNonNull(classpathFolder);
             this.staticDirectory = null;
@@ -567,6 +579,21 @@ public final class WebSocketServer {
             this.highWaterMark = high;
             this.lowWaterMark = low;
             this.policy = Objects.requireNonNull(policy);
+            return this;
+        }
+
+        /**
+         * Persistent plain-HTTP connections: a connection that answered a request waits up to {@code idleTimeout}
+         * for the next one and carries at most {@code maxRequests} (default 5 seconds, 100). A request that asks
+         * to close ({@code Connection: close}, HTTP/1.0 without {@code keep-alive}) or has a body is answered
+         * with {@code Connection: close}. {@code Duration.ZERO} or {@code maxRequests} 1 turns keep-alive off.
+         * WebSocket connections are not affected; an upgrade may follow plain requests on the same connection.
+         */
+        public Builder httpKeepAlive(Duration idleTimeout, int maxRequests) {
+            if (idleTimeout.isNegative()) {
+                throw new IllegalArgumentException("httpKeepAlive idleTimeout must not be negative: " + idleTimeout);
+            }
+            this.keepAlive = new KeepAlive(idleTimeout.toNanos(), positive(maxRequests, "maxRequests"));
             return this;
         }
 

@@ -88,7 +88,7 @@ class HttpServingTest {
     @Test
     void headSendsHeadersWithoutBody() throws Exception {
         try (RawClient raw = new RawClient(server.port())) {
-            raw.send("HEAD /app.js HTTP/1.1\r\nHost: x\r\n\r\n");
+            raw.send("HEAD /app.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             String all = raw.readAll();
             assertTrue(all.startsWith("HTTP/1.1 200"), all);
             assertTrue(all.contains("Content-Length: 14"), all);
@@ -102,7 +102,7 @@ class HttpServingTest {
                 "/..%2fsecret.txt", "/a/../../secret.txt", "//etc/passwd", "/..\\secret.txt", "/%5c..%5csecret.txt",
                 "/C:/secret.txt"}) {
             try (RawClient raw = new RawClient(server.port())) {
-                raw.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+                raw.send("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
                 String all = raw.readAll();
                 assertTrue(all.startsWith("HTTP/1.1 404") || all.startsWith("HTTP/1.1 400"), path + " -> " + all);
                 assertTrue(!all.contains("do not serve"), path);

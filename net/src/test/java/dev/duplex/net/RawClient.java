@@ -74,6 +74,35 @@ final class RawClient implements AutoCloseable {
         return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
     }
 
+    /** One HTTP answer: the head (status line and fields) and the body of its Content-Length. */
+    record Response(String head, byte[] body) {
+        int status() {
+            return Integer.parseInt(head.substring(9, 12));
+        }
+
+        /** The first value of a header, or null. */
+        String header(String name) {
+            for (String line : head.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).equalsIgnoreCase(name)) {
+                    return line.substring(colon + 1).strip();
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Reads one answer; {@code noBody}: the request was HEAD or the status has none, so Content-Length is not read. */
+    Response readResponse(boolean noBody) throws IOException {
+        String head = readHead();
+        Response r = new Response(head, new byte[0]);
+        String length = r.header("Content-Length");
+        if (noBody || length == null) {
+            return r;
+        }
+        return new Response(head, in.readNBytes(Integer.parseInt(length)));
+    }
+
     /** Completes an upgrade on {@code path}; fails unless the answer is 101. */
     RawClient upgrade(String path) throws IOException {
         send(upgradeRequest(path));
