@@ -29,6 +29,7 @@ public final class FdLimitedServer {
                 })
                 .http("/healthz", request -> HttpReply.text(200, "ok"))
                 .build().start();
+        server.metrics(); // loads its classes while files can still be opened
         System.out.println(server.port());
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

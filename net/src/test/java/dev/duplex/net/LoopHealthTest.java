@@ -228,14 +228,14 @@ class LoopHealthTest {
             assertTrue(cpu < wall / 2, "the child used " + cpu / 1_000_000 + " ms of CPU in " + wall / 1_000_000
                     + " ms: no spinning");
             assertTrue(lines <= 4, lines + " lines about failed accepts: rate-limited");
-            commands.write("failures\n".getBytes(StandardCharsets.UTF_8));
-            commands.flush();
-            long failures = Long.parseLong(out.readLine().trim());
-            assertTrue(failures >= 2 && failures < 50, failures + " failed accepts: backing off, not spinning");
             for (Socket s : clients) {
                 s.close();
             }
             clients.clear();
+            commands.write("failures\n".getBytes(StandardCharsets.UTF_8));
+            commands.flush();
+            long failures = Long.parseLong(out.readLine().trim());
+            assertTrue(failures >= 2 && failures < 50, failures + " failed accepts: backing off, not spinning");
             // once the clients left, the server serves again: an echo and a health check
             try (RawClient c = new RawClient(port).upgrade("/ws")) {
                 c.send(ClientFrames.frame(1, "back".getBytes(StandardCharsets.UTF_8)));
