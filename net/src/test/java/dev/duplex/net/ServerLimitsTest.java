@@ -325,6 +325,7 @@ class ServerLimitsTest {
         assertEcho(a, "a is served");
         b.send(ClientFrames.frame(OP_CLOSE, new byte[] {0x03, (byte) 0xE8}));
         assertTrue(b.awaitServerClose());
+        b.close(); // our side of the lingering close
         awaitTrue(() -> server.openConnections() == 1, "b is gone");
         RawClient d = connect(port, 0).upgrade("/ws");
         assertEcho(d, "a free slot again");
