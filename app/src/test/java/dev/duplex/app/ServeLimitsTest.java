@@ -280,6 +280,22 @@ class ServeLimitsTest {
     }
 
     @Test
+    void aRepeatedErrorIsLoggedOnceAndCounted() {
+        ServeCommand command = command();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        command.log = new PrintStream(err, true, StandardCharsets.UTF_8);
+        for (int i = 0; i < 1000; i++) {
+            command.logError(new IOException("Too many open files"));
+        }
+        command.logError(new IllegalStateException("another"));
+        List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(0).endsWith("duplex serve: error: java.io.IOException: Too many open files"), lines.get(0));
+        assertTrue(lines.get(1).endsWith("java.lang.IllegalStateException: another (999 repeated lines suppressed)"),
+                lines.get(1));
+    }
+
+    @Test
     void badLimitValuesAreRefused() {
         assertThrows(CommandLine.ParameterException.class, () -> command("--read-timeout", "soon"));
         assertThrows(CommandLine.ParameterException.class, () -> command("--max-buffered-memory", "-5m"));
