@@ -177,14 +177,12 @@ class ServerLimitsTest {
         byte[] whole = ClientFrames.frame(OP_TEXT, "slow but steady".getBytes(StandardCharsets.UTF_8));
         for (byte b : whole) {
             c.send(b);
-            Thread.sleep(60); // a peer that sends a byte every 60 ms: 1.2 s in all, well over the timeout
+            // pacing, not waiting: a peer that sends a byte every 60 ms, 1.2 s in all, well over the timeout
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(60));
         }
         assertEquals("slow but steady", events.messages.poll(5, TimeUnit.SECONDS));
         assertEquals("slow but steady", new String(c.readFrame().payload(), StandardCharsets.UTF_8));
-        long idleUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1200);
-        while (System.nanoTime() < idleUntil) {
-            Thread.onSpinWait();
-        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1200)); // idle between messages for over 2 timeouts
         assertEquals(0, server.metrics().readTimeouts());
         assertEcho(c, "idle is fine");
     }
