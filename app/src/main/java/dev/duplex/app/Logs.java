@@ -5,7 +5,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -83,12 +86,32 @@ final class Logs {
         }
     }
 
-    /** One line per record, written and flushed at once (stderr is where an operator or systemd looks). */
+    /**
+     * One line per record, written and flushed at once (stderr is where an operator or systemd looks). A line
+     * repeated within a second (same logger, same message: an error storm such as failed accepts while file
+     * descriptors are exhausted) is only counted; the next time it is written it says how many were suppressed.
+     * Access-log lines are never suppressed.
+     */
     static final class OneLineHandler extends Handler {
+        static final long REPEAT_INTERVAL_NANOS = 1_000_000_000L;
+        private static final int REMEMBERED_LINES = 64;
         private final PrintStream out;
+        private final LongSupplier nanoTime;
+        /** Recent lines by logger and message: when each was last written and how many were held back since. */
+        private final Map<String, long[]> recent = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+                return size() > REMEMBERED_LINES;
+            }
+        };
 
         OneLineHandler(PrintStream out) {
+            this(out, System::nanoTime);
+        }
+
+        OneLineHandler(PrintStream out, LongSupplier nanoTime) {
             this.out = out;
+            this.nanoTime = nanoTime;
             setFormatter(new OneLineFormatter());
             setLevel(Level.ALL);
         }
@@ -98,7 +121,27 @@ final class Logs {
             if (!isLoggable(record)) {
                 return;
             }
+            long suppressed = 0;
+            if (!ACCESS.equals(record.getLoggerName())) {
+                String key = record.getLoggerName() + '\n' + record.getMessage();
+                long now = nanoTime.getAsLong();
+                synchronized (recent) {
+                    long[] seen = recent.get(key);
+                    if (seen != null && now - seen[0] < REPEAT_INTERVAL_NANOS) {
+                        seen[1]++;
+                        return;
+                    }
+                    if (seen != null) {
+                        suppressed = seen[1];
+                    }
+                    recent.put(key, new long[] {now, 0});
+                }
+            }
             String line = getFormatter().format(record);
+            if (suppressed > 0) {
+                int end = line.indexOf(System.lineSeparator());
+                line = line.substring(0, end) + " (" + suppressed + " repeated lines suppressed)" + line.substring(end);
+            }
             synchronized (out) {
                 out.print(line);
                 out.flush();

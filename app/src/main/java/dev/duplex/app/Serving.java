@@ -4,6 +4,8 @@ import dev.duplex.hub.Hub;
 import dev.duplex.hub.HubLimits;
 import dev.duplex.hub.HubMetrics;
 import dev.duplex.net.HttpReply;
+import dev.duplex.net.OriginPolicy;
+import dev.duplex.net.ServerHealth;
 import dev.duplex.net.WebSocketServer;
 
 import java.io.IOException;
@@ -48,7 +50,8 @@ final class Serving implements AutoCloseable {
             throws IOException {
         Hub.Builder hubBuilder = Hub.builder()
                 .limits(limits(options.maxMessageSize))
-                .history(options.history, Duration.ofHours(options.historyHours));
+                .history(options.history, Duration.ofHours(options.historyHours))
+                .originPolicy(OriginPolicy.sameOrigin(options.allowOrigins.toArray(String[]::new)));
         if (options.compress) {
             hubBuilder.compression(ServeCommand.compression());
         }
@@ -74,8 +77,7 @@ final class Serving implements AutoCloseable {
                 builder.staticResources(PAGES);
             }
             AtomicReference<WebSocketServer> started = new AtomicReference<>();
-            builder.http("/healthz", request -> HttpReply.json(200, "{\"status\":\"ok\"}")
-                            .withHeader("Cache-Control", "no-store"))
+            builder.http("/healthz", request -> healthz(started.get()))
                     .http("/metrics", new MetricsPage(List.of(
                             out -> {
                                 WebSocketServer s = started.get();
@@ -119,6 +121,30 @@ final class Serving implements AutoCloseable {
                 .maxMessageBytes((int) Math.min(size, 1_000_000))
                 .maxOutboundBytes(Math.max(defaults.maxOutboundBytes(), 2 * size))
                 .build();
+    }
+
+    /**
+     * {@code /healthz}: 200 {@code {"status":"ok"}} while every event loop turns, 503
+     * {@code {"status":"unhealthy","problems":[...]}} while the watchdog sees one stalled or dead.
+     */
+    static HttpReply healthz(WebSocketServer server) {
+        ServerHealth health = server == null ? null : server.health();
+        if (health == null || health.healthy()) {
+            return HttpReply.json(200, "{\"status\":\"ok\"}").withHeader("Cache-Control", "no-store");
+        }
+        StringBuilder json = new StringBuilder("{\"status\":\"unhealthy\",\"problems\":[");
+        for (int i = 0; i < health.problems().size(); i++) {
+            json.append(i == 0 ? "\"" : ",\"");
+            for (char ch : health.problems().get(i).toCharArray()) {
+                if (ch == '"' || ch == '\\') {
+                    json.append('\\').append(ch);
+                } else if (ch >= 0x20) {
+                    json.append(ch);
+                }
+            }
+            json.append('"');
+        }
+        return HttpReply.json(503, json.append("]}").toString()).withHeader("Cache-Control", "no-store");
     }
 
     /** The hub's counters as {@code duplex_hub_*} metrics (names listed in docs/operations.md). */

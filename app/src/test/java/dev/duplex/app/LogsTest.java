@@ -100,4 +100,30 @@ class LogsTest {
         assertEquals("16 MiB", ByteSizeConverter.format(16L << 20));
         assertEquals("1000 bytes", ByteSizeConverter.format(1000));
     }
+
+    @Test
+    void aLineRepeatedWithinASecondIsCountedAndReportedWhenItIsWrittenAgain() {
+        long[] now = {0};
+        Logs.OneLineHandler handler = new Logs.OneLineHandler(out, () -> now[0]);
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("dev.duplex.test.repeats");
+        log.setUseParentHandlers(false);
+        log.addHandler(handler);
+        try {
+            for (int i = 0; i < 1000; i++) {
+                log.warning("accept failed: java.io.IOException: Too many open files");
+            }
+            log.warning("another problem");
+            now[0] += Logs.OneLineHandler.REPEAT_INTERVAL_NANOS;
+            log.warning("accept failed: java.io.IOException: Too many open files");
+        } finally {
+            log.removeHandler(handler);
+            log.setUseParentHandlers(true);
+        }
+        List<String> lines = lines();
+        assertEquals(3, lines.size(), lines::toString);
+        assertTrue(lines.get(0).endsWith("WARN dev.duplex.test.repeats: accept failed: java.io.IOException: Too many"
+                + " open files"), lines.get(0));
+        assertTrue(lines.get(1).endsWith("WARN dev.duplex.test.repeats: another problem"), lines.get(1));
+        assertTrue(lines.get(2).endsWith("Too many open files (999 repeated lines suppressed)"), lines.get(2));
+    }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.io.UncheckedIOException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -16,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -24,7 +26,9 @@ import java.util.function.Consumer;
  *
  * <p><b>Threading:</b> {@link #execute} and {@link #shutdown} may be called from any thread; {@link #register},
  * {@link #schedule} and everything a task or handler does run on the loop thread. A task or handler that throws
- * is reported to the error sink and the loop goes on.
+ * is reported to the error sink and the loop goes on; so does the loop after an {@link Error} (out of memory) or a
+ * failing select, pausing briefly when passes fail back to back. Only a closed selector or {@link #shutdown} ends
+ * the thread.
  */
 final class EventLoop {
     private final Selector selector;
@@ -42,6 +46,9 @@ final class EventLoop {
     private final ByteBuffer[] gatherBuffers = new ByteBuffer[64];
     private final LoopCounters counters = new LoopCounters();
     private final TextDecoder textDecoder = new TextDecoder();
+
+    /** The pause between two loop passes that both failed. */
+    private static final long FAILURE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /** Bytes one read takes from a socket; every connection on the loop shares the buffer. */
     static final int READ_BUFFER_SIZE = 64 * 1024;
@@ -157,27 +164,63 @@ final class EventLoop {
 
     private void run() {
         try {
+            boolean failedBefore = false;
             while (running) {
-                long timeoutMillis = millisToNextTimer();
-                wakeupPending.set(false);
-                if (!tasks.isEmpty() || !endOfPassTasks.isEmpty()) {
-                    selector.selectNow();
-                } else if (timeoutMillis < 0) {
-                    selector.select();
-                } else {
-                    selector.select(Math.max(1, timeoutMillis));
+                try {
+                    turn();
+                    failedBefore = false;
+                } catch (ClosedSelectorException e) {
+                    report(e);
+                    break;
+                } catch (Throwable t) {
+                    // An Error (OutOfMemoryError above all) or a failing select: report it and keep turning. A
+                    // dead loop would leave its connections and the listener open with nobody serving them.
+                    report(t);
+                    if (failedBefore) {
+                        LockSupport.parkNanos(FAILURE_PAUSE_NANOS); // failing again at once: do not spin a core
+                    }
+                    failedBefore = true;
                 }
-                processSelected();
-                runTasks();
-                runEndOfPassTasks();
-                runTimers();
             }
-        } catch (IOException | RuntimeException e) {
-            errorSink.accept(e);
         } finally {
             closeAll();
             terminated.countDown();
         }
+    }
+
+    private void turn() throws IOException {
+        long timeoutMillis = millisToNextTimer();
+        wakeupPending.set(false);
+        if (!tasks.isEmpty() || !endOfPassTasks.isEmpty()) {
+            selector.selectNow();
+        } else if (timeoutMillis < 0) {
+            selector.select();
+        } else {
+            selector.select(Math.max(1, timeoutMillis));
+        }
+        processSelected();
+        runTasks();
+        runEndOfPassTasks();
+        runTimers();
+    }
+
+    /** Hands an error to the sink; an error thrown by the sink itself (out of memory again) is dropped. */
+    private void report(Throwable t) {
+        try {
+            errorSink.accept(t);
+        } catch (Throwable ignored) {
+            // nothing left to report it to; the loop goes on
+        }
+    }
+
+    /** Whether the loop thread still runs (false once it ended, normally or not). Any thread. */
+    boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    /** The loop thread, for the watchdog's report. */
+    Thread thread() {
+        return thread;
     }
 
     private void processSelected() {
@@ -202,7 +245,7 @@ final class EventLoop {
             handler.onLoopError(t);
         } catch (Throwable again) {
             again.addSuppressed(t);
-            errorSink.accept(again);
+            report(again);
         }
     }
 
@@ -239,7 +282,7 @@ final class EventLoop {
         try {
             task.run();
         } catch (Throwable t) {
-            errorSink.accept(t);
+            report(t);
         }
     }
 

@@ -63,7 +63,7 @@ final class HttpExchange {
     void start() {
         requestStartNanos = System.nanoTime();
         parser = newParser();
-        timer = loop.schedule(settings.handshakeTimeoutNanos(), connection::close);
+        timer = loop.schedule(settings.handshakeTimeoutNanos(), owner::handshakeTimedOut);
     }
 
     /** Bytes read before the upgrade; see {@link ConnectionListener#onHandshakeData}. */
@@ -107,7 +107,7 @@ final class HttpExchange {
                 parser = newParser();
                 requestStartNanos = System.nanoTime();
                 cancelTimer();
-                timer = loop.schedule(settings.handshakeTimeoutNanos(), connection::close);
+                timer = loop.schedule(settings.handshakeTimeoutNanos(), owner::handshakeTimedOut);
             }
             HttpRequest request;
             try {
