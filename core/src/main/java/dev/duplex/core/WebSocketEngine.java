@@ -1,6 +1,8 @@
 package dev.duplex.core;
 
 import dev.duplex.core.extension.Extension;
+import dev.duplex.core.internal.Utf8Encoder;
+import dev.duplex.core.internal.Utf8Validator;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
