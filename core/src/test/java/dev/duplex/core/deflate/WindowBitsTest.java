@@ -1,5 +1,6 @@
 package dev.duplex.core.deflate;
 
+import dev.duplex.testkit.PeerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Proves that a window below 15 bits is honoured: zlib (through {@code /usr/bin/python3}) inflates our output
+ * Proves that a window below 15 bits is honoured: zlib (through Python 3, {@link PeerProcess#requirePython3()}) inflates our output
  * with {@code wbits = -bits}, one output byte per call, so any back-reference further than 2^bits bytes fails
  * with "invalid distance too far back". A negative control shows the oracle catches a too-wide window.
  */
@@ -61,6 +62,7 @@ class WindowBitsTest {
 
     private static String oracle(int bits, List<byte[]> compressedMessages, byte[] expected)
             throws IOException, InterruptedException {
+        String python = PeerProcess.requirePython3();
         Path dir = Files.createTempDirectory("window-bits");
         try {
             ByteArrayOutputStream joined = new ByteArrayOutputStream();
@@ -73,7 +75,7 @@ class WindowBitsTest {
             Path data = Files.write(dir.resolve("data"), joined.toByteArray());
             Path want = Files.write(dir.resolve("expected"), expected);
             Path script = Files.writeString(dir.resolve("oracle.py"), ORACLE);
-            Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), Integer.toString(bits),
+            Process p = new ProcessBuilder(python, script.toString(), Integer.toString(bits),
                     data.toString(), want.toString()).redirectErrorStream(true).start();
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "python oracle timed out");
             return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
