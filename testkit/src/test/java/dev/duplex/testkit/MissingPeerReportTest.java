@@ -66,6 +66,10 @@ class MissingPeerReportTest {
 
     @Test
     void two() {}
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+    void counted(int n) {}
   }
 
   /** Run by the launcher below only. */
@@ -101,12 +105,12 @@ class MissingPeerReportTest {
             .selectors(selectClass(NeedsPython.class), selectClass(NeedsBrowserOnce.class))
             .build());
 
-    assertEquals(Map.of(Peer.PYTHON_WEBSOCKETS, 2, Peer.CHROMIUM, 1), report.skipped());
+    assertEquals(Map.of(Peer.PYTHON_WEBSOCKETS, 3, Peer.CHROMIUM, 1), report.skipped());
     assertEquals(0, summary.getSummary().getTotalFailureCount());
     assertEquals(1, summary.getSummary().getTestsSucceededCount());
     String out = printed.toString(StandardCharsets.UTF_8);
     assertTrue(out.contains("SKIPPED"), out);
-    assertTrue(out.matches("(?s).*Python 3 websockets\\s+2 tests skipped; install: apt-get install python3-websockets.*"), out);
+    assertTrue(out.matches("(?s).*Python 3 websockets\\s+3 tests skipped; install: apt-get install python3-websockets.*"), out);
     assertTrue(out.matches("(?s).*Chromium \\+ chromedriver\\s+1 test  skipped; install: apt-get install chromium chromium-driver.*"), out);
     String file = Files.readString(dir.resolve("testkit.txt"));
     assertTrue(file.contains("python3-websockets") && file.contains("chromium-driver"), file);
