@@ -56,8 +56,9 @@ import java.util.function.Consumer;
  *
  * <p><b>Lifecycle:</b> {@link #start()} binds; {@link #stop()} closes every session with 1001, waits up to the
  * stop timeout, then closes the remaining sockets and ends every thread the server started. Both run once.
+ * {@link #close()} is {@link #stop()}, for try-with-resources.
  */
-public final class WebSocketServer {
+public final class WebSocketServer implements AutoCloseable {
     private final Builder config;
     private final ServerSettings settings;
     private final RequestRouter router;
@@ -252,6 +253,12 @@ public final class WebSocketServer {
         } finally {
             stopDone.countDown();
         }
+    }
+
+    /** The same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
     }
 
     private void closeListener() {
@@ -485,9 +492,17 @@ public final class WebSocketServer {
             }
         }
 
-        /** Answers other GET and HEAD requests with the files under {@code directory}. */
+        /**
+         * Answers other GET and HEAD requests with the files under {@code directory}.
+         *
+         * @throws IllegalArgumentException if {@code directory} is not an existing folder
+         */
         public Builder staticFiles(Path directory) {
-            this.staticDirectory = Objects.requireNonNull(directory);
+            if (!java.nio.file.Files.isDirectory(directory)) {
+                throw new IllegalArgumentException("static files folder does not exist or is not a folder: "
+                        + directory.toAbsolutePath());
+            }
+            this.staticDirectory = directory;
             this.staticClasspathFolder = null;
             return this;
         }
