@@ -18,9 +18,7 @@ public enum Peer {
   /** Node.js with the {@code ws} library installed under {@code peers/node/node_modules}. */
   NODE_WS("Node.js ws (peers/node/node_modules)", "npm ci --prefix peers/node"),
   /** Python 3 with the {@code websockets} library. */
-  PYTHON_WEBSOCKETS("Python 3 websockets", "apt-get install python3-websockets"),
-  /** Plain Python 3 (its zlib is an independent inflater for the deflate tests). */
-  PYTHON3("Python 3", "apt-get install python3");
+  PYTHON_WEBSOCKETS("Python 3 websockets", "apt-get install python3-websockets");
 
   /** The environment variable that turns a missing peer into a failure ({@code 1} or {@code true}). */
   public static final String REQUIRE_ENV = "DUPLEX_REQUIRE_PEERS";

@@ -244,19 +244,6 @@ public final class PeerProcess implements AutoCloseable {
     }
   }
 
-  /**
-   * The Python 3 interpreter ({@code DUPLEX_PYTHON}, else {@code /usr/bin/python3}, else {@code
-   * python3} from the PATH), for tests that need only its standard library; skips (or, with {@code
-   * DUPLEX_REQUIRE_PEERS=1}, fails) the current test when there is none ({@link Peer#PYTHON3}).
-   */
-  public static String requirePython3() {
-    String python = python();
-    if (!onPath(python)) {
-      Peer.PYTHON3.unavailable("'" + python + "' is not there");
-    }
-    return python;
-  }
-
   private static boolean probePython() {
     try {
       Process p =
