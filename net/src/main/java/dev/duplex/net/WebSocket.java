@@ -437,6 +437,11 @@ public final class WebSocket {
         }
 
         @Override
+        public void afterMessagesHandled(Runnable then) {
+            events.afterDelivered(then); // the handlers' sends are on the loop's queue by then, ahead of `then`'s
+        }
+
+        @Override
         public void onOutboundChanged(ClientConnection c, long queuedBytes) {
             if (c == current) {
                 networkBuffered = queuedBytes;
