@@ -1,5 +1,7 @@
 package dev.duplex.core;
 
+import dev.duplex.core.internal.Utf8Encoder;
+
 import java.nio.ByteBuffer;
 
 /**

@@ -1,5 +1,7 @@
 package dev.duplex.core;
 
+import dev.duplex.core.internal.Masking;
+
 import java.nio.ByteBuffer;
 
 /**

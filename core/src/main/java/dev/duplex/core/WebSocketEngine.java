@@ -1,6 +1,8 @@
 package dev.duplex.core;
 
 import dev.duplex.core.extension.Extension;
+import dev.duplex.core.internal.Utf8Encoder;
+import dev.duplex.core.internal.Utf8Validator;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +60,8 @@ public final class WebSocketEngine {
     private boolean eofSeen;
     /** No more input is processed: a close frame arrived, the connection failed, or the transport ended. */
     private boolean inputDone;
+    /** A handler asked {@link #receive} to return after the current frame ({@link #suspendInput}). */
+    private boolean suspendRequested;
     private CloseStatus closeStatus;
 
     // incoming message
@@ -161,8 +165,9 @@ public final class WebSocketEngine {
     // ------------------------------------------------------------------------------------------------ receiving
 
     /**
-     * Processes bytes from the peer: everything from {@code in}'s position to its limit is consumed. Payloads are
-     * unmasked in place, so {@code in} must be writable. After a close frame or a failure, input is discarded.
+     * Processes bytes from the peer: everything from {@code in}'s position to its limit is consumed, unless a
+     * handler callback called {@link #suspendInput()}. Payloads are unmasked in place, so {@code in} must be
+     * writable. After a close frame or a failure, input is discarded.
      */
     public void receive(ByteBuffer in) {
         if (in.isReadOnly()) {
@@ -176,10 +181,23 @@ public final class WebSocketEngine {
             reader.read(in, inbound);
         } catch (ProtocolException e) {
             fail(e);
+        } finally {
+            suspendRequested = false;
         }
         if (inputDone) {
             in.position(in.limit());
         }
+    }
+
+    /**
+     * Called from {@link EngineHandler#onText} or {@link EngineHandler#onBinary}: the current {@link #receive}
+     * returns once this message's last frame is consumed, leaving the rest of its input unread (from the buffer's
+     * position), for the caller to pass to {@code receive} later. A client whose answers to a message are sent
+     * asynchronously uses it so that they precede the close frame of a protocol violation that follows the
+     * message in the same read.
+     */
+    public void suspendInput() {
+        suspendRequested = true;
     }
 
     /** The transport ended (the peer closed TCP or the read failed). Without a close handshake this is 1006. */
@@ -260,7 +278,7 @@ public final class WebSocketEngine {
             } else {
                 acceptPlain(in, pos, len, messageEnd);
             }
-            return true;
+            return !suspendRequested;
         }
     }
 

@@ -6,6 +6,7 @@ import dev.duplex.core.handshake.HandshakeException;
 import dev.duplex.core.handshake.RequestParser;
 import dev.duplex.core.handshake.ResponseParser;
 import dev.duplex.core.handshake.ServerHandshake;
+import dev.duplex.core.internal.Utf8Validator;
 
 import java.nio.ByteBuffer;
 import java.util.List;

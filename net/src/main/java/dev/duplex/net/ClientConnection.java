@@ -302,6 +302,16 @@ final class ClientConnection implements IoHandler, ConnectionListener {
         listener.onOpen(this, result);
     }
 
+    /**
+     * Input followed a message in the same read. The application answers messages later (its sends hop to the loop,
+     * its events may run on another executor): hold that input until it has, so that a protocol violation in it
+     * fails the connection after the answers, as on the server, whose handlers answer inside the read.
+     */
+    @Override
+    public void onInputHeld(Connection c) {
+        listener.afterMessagesHandled(() -> loop.execute(c::resumeInput));
+    }
+
     @Override
     public void onWriteProgress(Connection c) {
         listener.onOutboundChanged(this, c.bufferedAmount());
@@ -402,11 +412,13 @@ final class ClientConnection implements IoHandler, ConnectionListener {
         @Override
         public void onText(ByteBuffer utf8) {
             listener.onMessage(ClientConnection.this, true, utf8);
+            engine.suspendInput(); // see onInputHeld
         }
 
         @Override
         public void onBinary(ByteBuffer data) {
             listener.onMessage(ClientConnection.this, false, data);
+            engine.suspendInput();
         }
 
         @Override

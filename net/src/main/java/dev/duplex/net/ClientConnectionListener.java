@@ -23,4 +23,14 @@ interface ClientConnectionListener {
      * @param error null after a close handshake or a clean end; otherwise why the connection failed
      */
     void onClosed(ClientConnection connection, CloseStatus status, Throwable error);
+
+    /**
+     * Runs {@code then} once every message reported so far has been handled by the application, and what it sent
+     * in answer queued (by default at once: the messages were handled inside {@link #onMessage}). The connection
+     * holds back the input that followed those messages until then, so a protocol violation in it fails the
+     * connection only after the answers went out.
+     */
+    default void afterMessagesHandled(Runnable then) {
+        then.run();
+    }
 }

@@ -19,7 +19,8 @@ import java.util.Arrays;
  * handshake, holds them up.
  *
  * <p>Reads use the loop's shared read buffer (64 KiB), so an idle connection holds no read buffer and a read
- * never grows one: the engine consumes everything it is given.
+ * never grows one: the engine consumes everything it is given, except when it suspends after a message (a client
+ * whose events run later): then the rest of that read is copied aside and reading waits for {@link #resumeInput}.
  *
  * <p><b>Threading:</b> not thread-safe; every method runs on the connection's {@link #loop()}. Other threads
  * hop there with {@code loop().execute(...)}.
@@ -39,6 +40,8 @@ final class Connection implements IoHandler {
     private SelectionKey key;
     private WebSocketEngine engine;
     private boolean readingPaused;
+    /** Input the engine left unread ({@link WebSocketEngine#suspendInput}); reading waits until it is resumed. */
+    private ByteBuffer heldInput;
     private boolean writeWaiting;
     private boolean closeAfterFlush;
     private boolean outputShut;
@@ -263,6 +266,10 @@ final class Connection implements IoHandler {
                 if (!closeAfterFlush) {
                     deliver(buffer);
                 }
+                if (heldInput != null) {
+                    more = false; // resumeInput() reads on
+                    break;
+                }
                 if (drained) {
                     more = false; // the selector says when more arrives: no read that returns 0
                     break;
@@ -290,6 +297,37 @@ final class Connection implements IoHandler {
             }
         }
         engine.receive(buffer);
+        if (buffer.hasRemaining() && !closed) {
+            // The engine was suspended after a message: keep the rest (the loop's read buffer is shared) and
+            // stop reading until the owner calls resumeInput().
+            heldInput = ByteBuffer.allocate(buffer.remaining()).put(buffer).flip();
+            pauseReading();
+            listener.onInputHeld(this);
+        }
+    }
+
+    /**
+     * Passes the input held since the engine suspended to it, and reads on unless the engine suspends again
+     * (then {@link ConnectionListener#onInputHeld} follows again). Loop thread; no effect when nothing is held.
+     */
+    void resumeInput() {
+        ByteBuffer held = heldInput;
+        if (held == null || closed) {
+            return;
+        }
+        heldInput = null;
+        try {
+            engine.receive(held);
+            if (held.hasRemaining() && !closed) {
+                heldInput = held; // our own buffer: no copy
+                listener.onInputHeld(this);
+            } else {
+                resumeReading();
+            }
+            flush();
+        } catch (RuntimeException e) {
+            closeNow(e);
+        }
     }
 
     private void onEof() {

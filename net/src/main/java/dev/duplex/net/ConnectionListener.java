@@ -37,4 +37,11 @@ interface ConnectionListener {
      * @param cause the I/O or TLS failure that closed it, or null for an orderly close
      */
     void onClosed(Connection connection, Throwable cause);
+
+    /**
+     * The engine suspended its input after a message ({@code WebSocketEngine.suspendInput}) and the connection
+     * holds the rest, reading nothing more, until {@link Connection#resumeInput} is called on the loop.
+     */
+    default void onInputHeld(Connection connection) {
+    }
 }

@@ -65,6 +65,15 @@ final class EventDispatcher {
         }
     }
 
+    /** Runs {@code then} after every event dispatched so far has been delivered: at once without an executor. */
+    void afterDelivered(Runnable then) {
+        if (executor == null) {
+            then.run();
+        } else {
+            executor.execute(then);
+        }
+    }
+
     private void deliver(EventType<?> type, WebSocketEvent event) {
         Consumer<? super WebSocketEvent> handler = handlers.get(type);
         if (handler != null) {

@@ -5,11 +5,11 @@ import dev.duplex.core.CloseStatus;
 import dev.duplex.core.handshake.ClientHandshake;
 import dev.duplex.core.handshake.ExtensionOffer;
 import dev.duplex.core.handshake.HandshakeResult;
+import dev.duplex.core.internal.Utf8Encoder;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -190,20 +190,12 @@ public final class WebSocket {
      * @return true if the message was taken for sending, false if discarded because the socket is closing or closed
      * @throws IllegalStateException    while CONNECTING without reconnection (InvalidStateError)
      * @throws SendBufferFullException  when a bound would be exceeded
-     * @throws IllegalArgumentException for text with a lone surrogate (it cannot be encoded as UTF-8)
+     * <p>The text is encoded as UTF-8 the way the server and the browser's {@code send(USVString)} do: a lone
+     * surrogate is sent as U+FFFD.
      */
     public boolean send(String text) {
         Objects.requireNonNull(text, "text");
-        java.nio.charset.CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder();
-        ByteBuffer utf8;
-        try {
-            utf8 = encoder.encode(java.nio.CharBuffer.wrap(text));
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new IllegalArgumentException("text is not valid UTF-16 (lone surrogate)", e);
-        }
-        byte[] bytes = new byte[utf8.remaining()];
-        utf8.get(bytes);
-        return enqueue(new OutgoingMessage(true, bytes));
+        return enqueue(new OutgoingMessage(true, Utf8Encoder.encode(text)));
     }
 
     /** Sends a binary message, copying {@code data}. Same contract as {@link #send(String)}. */
@@ -442,6 +434,11 @@ public final class WebSocket {
                 event = MessageEvent.binary(WebSocket.this, copy, binaryType);
             }
             events.dispatch(EventType.MESSAGE, event);
+        }
+
+        @Override
+        public void afterMessagesHandled(Runnable then) {
+            events.afterDelivered(then); // the handlers' sends are on the loop's queue by then, ahead of `then`'s
         }
 
         @Override

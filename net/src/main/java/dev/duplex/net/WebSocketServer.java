@@ -73,8 +73,9 @@ import java.util.function.Consumer;
  *
  * <p><b>Lifecycle:</b> {@link #start()} binds; {@link #stop()} closes every session with 1001, waits up to the
  * stop timeout, then closes the remaining sockets and ends every thread the server started. Both run once.
+ * {@link #close()} is {@link #stop()}, for try-with-resources.
  */
-public final class WebSocketServer {
+public final class WebSocketServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WebSocketServer.class.getName());
 
     private final Builder config;
@@ -324,6 +325,12 @@ public final class WebSocketServer {
         } finally {
             stopDone.countDown();
         }
+    }
+
+    /** The same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
     }
 
     private void closeListener() {
@@ -636,9 +643,15 @@ public final class WebSocketServer {
          * Answers other GET and HEAD requests with the files under {@code directory}, with ETag, Last-Modified,
          * {@code Cache-Control: no-cache}, 304 and gzip for text; files are read and streamed on background
          * threads, never on an event loop (docs/operations.md, "Plain HTTP: keep-alive and caching").
+         *
+         * @throws IllegalArgumentException if {@code directory} is not an existing folder
          */
         public Builder staticFiles(Path directory) {
-            this.staticDirectory = Objects.requireNonNull(directory);
+            if (!java.nio.file.Files.isDirectory(directory)) {
+                throw new IllegalArgumentException("static files folder does not exist or is not a folder: "
+                        + directory.toAbsolutePath());
+            }
+            this.staticDirectory = directory;
             this.staticClasspathFolder = null;
             return this;
         }

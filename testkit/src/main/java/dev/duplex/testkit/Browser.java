@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -49,24 +48,24 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * }</pre>
  *
  * <p><b>Missing browser:</b> when {@code /usr/bin/chromium} or {@code /usr/bin/chromedriver} is
- * missing, {@link #start()} fails the test with a message telling how to install them ({@code bash
- * .ci/run}, or {@code apt-get install -y chromium chromium-driver}) — unless the environment
- * variable {@code DUPLEX_SKIP_BROWSER=1} is set, in which case the test is skipped through JUnit's
- * {@link Assumptions}.
+ * missing, {@link #start()} skips the test ({@link Peer#CHROMIUM}, see {@link
+ * Peer#unavailable(String)}), or fails it when {@code DUPLEX_REQUIRE_PEERS=1}. The environment
+ * variables {@code DUPLEX_CHROMIUM} and {@code DUPLEX_CHROMEDRIVER} may name other executables.
  *
  * <p>Failed waits take a screenshot to {@code target/screenshots/} and put the browser console in
  * the failure message; chromedriver's own log goes to {@code target/chromedriver-N.log}.
  */
 public final class Browser implements AutoCloseable {
 
-  /** The environment variable that turns a missing browser into skipped tests. */
-  public static final String SKIP_ENV = "DUPLEX_SKIP_BROWSER";
+  /** Chromium: {@code DUPLEX_CHROMIUM} if set, else Debian's {@code /usr/bin/chromium}. */
+  public static final Path CHROMIUM = executable("DUPLEX_CHROMIUM", "/usr/bin/chromium");
 
-  /** Debian's Chromium. */
-  public static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
-
-  /** Debian's chromedriver, matching {@link #CHROMIUM}. */
-  public static final Path CHROMEDRIVER = Paths.get("/usr/bin/chromedriver");
+  /**
+   * chromedriver matching {@link #CHROMIUM}: {@code DUPLEX_CHROMEDRIVER} if set, else Debian's
+   * {@code /usr/bin/chromedriver}.
+   */
+  public static final Path CHROMEDRIVER =
+      executable("DUPLEX_CHROMEDRIVER", "/usr/bin/chromedriver");
 
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
@@ -145,22 +144,20 @@ public final class Browser implements AutoCloseable {
   }
 
   /**
-   * Fails (or, with {@code DUPLEX_SKIP_BROWSER=1}, skips) the current test unless Debian's
-   * Chromium and chromedriver are installed.
+   * Skips (or, with {@code DUPLEX_REQUIRE_PEERS=1}, fails) the current test unless Chromium and
+   * chromedriver are installed; see {@link Peer#unavailable(String)}.
    */
   public static void requireBrowser() {
     for (Path exe : List.of(CHROMIUM, CHROMEDRIVER)) {
       if (!Files.isExecutable(exe)) {
-        String message =
-            exe
-                + " is missing; run 'bash .ci/run' or 'apt-get install -y chromium chromium-driver'.";
-        if ("1".equals(System.getenv(SKIP_ENV))) {
-          Assumptions.abort("skipped (" + SKIP_ENV + "=1): " + message);
-        }
-        throw new AssertionError(
-            message + " To skip the browser tests instead, set " + SKIP_ENV + "=1.");
+        Peer.CHROMIUM.unavailable(exe + " is not there");
       }
     }
+  }
+
+  private static Path executable(String env, String otherwise) {
+    String value = System.getenv(env);
+    return Paths.get(value != null && !value.isBlank() ? value : otherwise);
   }
 
   /** The Selenium driver, for anything the helpers here do not cover. */

@@ -28,7 +28,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real WebSocket peer from {@code peers/} run as a child process: the Node echo server and
@@ -75,11 +74,11 @@ import org.junit.jupiter.api.Assumptions;
  * <h2>Missing tools</h2>
  *
  * When {@code node}, {@code peers/node/node_modules/ws} or Python's {@code websockets} is missing,
- * the factory methods fail the test with a message that says how to install it ({@code bash
- * .ci/run}, {@code npm ci --prefix peers/node}, {@code apt-get install python3-websockets}) —
- * unless the environment variable {@code DUPLEX_SKIP_PEERS=1} is set, in which case the test is
- * skipped through JUnit's {@link Assumptions}. {@code DUPLEX_NODE} and {@code DUPLEX_PYTHON} may
- * name other interpreters (the defaults are {@code node} from the PATH and {@code /usr/bin/python3}).
+ * the factory methods skip the test ({@link Peer#NODE_WS} or {@link Peer#PYTHON_WEBSOCKETS}, see
+ * {@link Peer#unavailable(String)}: a JUnit assumption abort naming the peer and the command that
+ * installs it, counted by {@link MissingPeerReport}); with {@code DUPLEX_REQUIRE_PEERS=1} they fail
+ * it instead. {@code DUPLEX_NODE} and {@code DUPLEX_PYTHON} may name other interpreters (the
+ * defaults are {@code node} from the PATH and {@code /usr/bin/python3}).
  *
  * <h2>Lifetime</h2>
  *
@@ -91,9 +90,6 @@ public final class PeerProcess implements AutoCloseable {
 
   /** How long a server may take to print {@code LISTENING <port>}. */
   public static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
-
-  /** The environment variable that turns missing peer tools into skipped tests. */
-  public static final String SKIP_ENV = "DUPLEX_SKIP_PEERS";
 
   private static final Pattern LISTENING = Pattern.compile("LISTENING (\\d+)");
   private static final int STDERR_KEEP = 64 * 1024;
@@ -214,24 +210,23 @@ public final class PeerProcess implements AutoCloseable {
   // ---------------------------------------------------------------- prerequisites
 
   /**
-   * Fails (or, with {@code DUPLEX_SKIP_PEERS=1}, skips) the current test unless {@code node} and
-   * {@code peers/node/node_modules/ws} are there.
+   * Skips (or, with {@code DUPLEX_REQUIRE_PEERS=1}, fails) the current test unless {@code node} and
+   * {@code peers/node/node_modules/ws} are there; see {@link Peer#unavailable(String)}.
    */
   public static void requireNodePeers() {
     String node = node();
     if (!onPath(node)) {
-      unavailable("Node.js ('" + node + "') is not installed or not on the PATH; install node 20+.");
+      Peer.NODE_WS.unavailable(
+          "Node.js '" + node + "' is not on the PATH; install node 20+ first");
     }
     if (!Files.isRegularFile(repoRoot().resolve("peers/node/node_modules/ws/package.json"))) {
-      unavailable(
-          "the Node peers' dependencies are not installed (peers/node/node_modules/ws is missing);"
-              + " run 'npm ci --prefix peers/node' (or 'bash .ci/run') at the repository root.");
+      Peer.NODE_WS.unavailable("peers/node/node_modules/ws is not there");
     }
   }
 
   /**
-   * Fails (or, with {@code DUPLEX_SKIP_PEERS=1}, skips) the current test unless the Python
-   * interpreter can import {@code websockets}.
+   * Skips (or, with {@code DUPLEX_REQUIRE_PEERS=1}, fails) the current test unless the Python
+   * interpreter can import {@code websockets}; see {@link Peer#unavailable(String)}.
    */
   public static void requirePythonPeers() {
     Boolean ok = pythonOk;
@@ -244,12 +239,8 @@ public final class PeerProcess implements AutoCloseable {
       }
     }
     if (!ok) {
-      unavailable(
-          "Python's websockets library is not usable with '"
-              + python()
-              + "' ("
-              + pythonProblem
-              + "); run 'apt-get install -y python3-websockets' (or 'bash .ci/run').");
+      Peer.PYTHON_WEBSOCKETS.unavailable(
+          "'import websockets' fails with '" + python() + "': " + pythonProblem);
     }
   }
 
@@ -279,14 +270,6 @@ public final class PeerProcess implements AutoCloseable {
       pythonProblem = "interrupted";
       return false;
     }
-  }
-
-  private static void unavailable(String message) {
-    if ("1".equals(System.getenv(SKIP_ENV))) {
-      Assumptions.abort("skipped (" + SKIP_ENV + "=1): " + message);
-    }
-    throw new AssertionError(
-        message + " To skip the tests that need the real peers instead, set " + SKIP_ENV + "=1.");
   }
 
   private static String node() {

@@ -7,10 +7,12 @@
  *       channel, and scripted clients that report events as JSON lines;
  *   <li>{@link dev.duplex.testkit.Browser}: headless Debian Chromium through Selenium;
  *   <li>{@link dev.duplex.testkit.Payloads} and {@link dev.duplex.testkit.Json}: the peers'
- *       deterministic payloads and their JSON output.
+ *       deterministic payloads and their JSON output;
+ *   <li>{@link dev.duplex.testkit.Peer} and {@link dev.duplex.testkit.MissingPeerReport}: a test
+ *       whose peer is missing is skipped (or failed, with {@code DUPLEX_REQUIRE_PEERS=1}), and
+ *       the run ends with a count of what was skipped and how to install it.
  * </ul>
  *
- * Missing tools fail the tests with install instructions unless {@code DUPLEX_SKIP_PEERS=1} or
- * {@code DUPLEX_SKIP_BROWSER=1} is set; see {@code docs/testing.md}.
+ * See {@code docs/testing.md}.
  */
 package dev.duplex.testkit;

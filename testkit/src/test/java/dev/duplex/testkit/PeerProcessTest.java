@@ -21,6 +21,7 @@ class PeerProcessTest {
 
   @Test
   void badServerOptionFailsFastWithTheServersOwnMessage() {
+    PeerProcess.requireNodePeers();
     AssertionError e =
         assertThrows(AssertionError.class, () -> PeerProcess.nodeEchoServer("--no-such-option"));
     assertTrue(e.getMessage().contains("unknown option --no-such-option"), e.getMessage());

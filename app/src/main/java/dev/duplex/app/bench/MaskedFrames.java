@@ -1,6 +1,6 @@
 package dev.duplex.app.bench;
 
-import dev.duplex.core.Masking;
+import dev.duplex.core.internal.Masking;
 
 import java.nio.ByteBuffer;
 

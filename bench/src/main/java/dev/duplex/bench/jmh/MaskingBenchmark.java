@@ -1,6 +1,6 @@
 package dev.duplex.bench.jmh;
 
-import dev.duplex.core.Masking;
+import dev.duplex.core.internal.Masking;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;

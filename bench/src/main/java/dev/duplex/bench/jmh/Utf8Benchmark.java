@@ -1,6 +1,6 @@
 package dev.duplex.bench.jmh;
 
-import dev.duplex.core.Utf8Validator;
+import dev.duplex.core.internal.Utf8Validator;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;

@@ -12,9 +12,10 @@ import java.util.stream.Collectors;
  * <p>This type only carries syntax. Whether parameters are known, duplicated or have acceptable values
  * is for the extension itself to decide.
  *
+ * <p>The constructor throws {@link IllegalArgumentException} if the name is not a token.
+ *
  * @param name   the extension name, a token
  * @param params the parameters in header order (copied; unmodifiable)
- * @throws IllegalArgumentException if the name is not a token
  */
 public record ExtensionOffer(String name, List<ExtensionParam> params) {
 

@@ -6,10 +6,11 @@ import java.util.Objects;
  * One parameter of an {@link ExtensionOffer}: {@code name} or {@code name=value} in a
  * {@code Sec-WebSocket-Extensions} header (RFC 6455 section 9.1). Immutable.
  *
+ * <p>The constructor throws {@link IllegalArgumentException} if the name is not a token or the value has a
+ * character that cannot appear in a header (CR, LF, other controls, or above U+00FF).
+ *
  * @param name  the parameter name, a token (compared as given; the extension decides case rules)
  * @param value the value with any quoting removed, or null when the parameter has no value
- * @throws IllegalArgumentException if the name is not a token or the value has a character that cannot
- *                                  appear in a header (CR, LF, other controls, or above U+00FF)
  */
 public record ExtensionParam(String name, String value) {
 

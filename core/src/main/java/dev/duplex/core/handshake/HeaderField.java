@@ -7,9 +7,11 @@ import java.util.Objects;
  * obs-text characters U+0080..U+00FF; never CR, LF or other control characters, so a field can be
  * written out without risk of header injection). Immutable.
  *
+ * <p>The constructor throws {@link IllegalArgumentException} if the name is not a token or the value contains a
+ * forbidden character.
+ *
  * @param name  the field name, a non-empty token
  * @param value the field value, possibly empty
- * @throws IllegalArgumentException if the name is not a token or the value contains a forbidden character
  */
 public record HeaderField(String name, String value) {
 

@@ -1,4 +1,4 @@
-package dev.duplex.core;
+package dev.duplex.core.internal;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

@@ -1,4 +1,4 @@
-package dev.duplex.core;
+package dev.duplex.core.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

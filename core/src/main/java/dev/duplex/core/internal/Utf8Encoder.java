@@ -1,4 +1,4 @@
-package dev.duplex.core;
+package dev.duplex.core.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * would write '?'). Strings go through the JDK's vectorised {@code String.getBytes} whenever its result is the
  * same as ours (no surrogates); other text is encoded a char at a time.
  */
-final class Utf8Encoder {
+public final class Utf8Encoder {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long QUESTION_MARKS = 0x3F3F3F3F3F3F3F3FL;
     private static final long ONES = 0x0101010101010101L;
@@ -19,7 +19,7 @@ final class Utf8Encoder {
     private Utf8Encoder() {
     }
 
-    static int encodedLength(CharSequence s) {
+    public static int encodedLength(CharSequence s) {
         int n = s.length();
         long bytes = n;
         for (int i = 0; i < n; i++) {
@@ -41,7 +41,7 @@ final class Utf8Encoder {
         return (int) bytes;
     }
 
-    static void encode(CharSequence s, ByteBuffer dst) {
+    public static void encode(CharSequence s, ByteBuffer dst) {
         int n = s.length();
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
@@ -62,7 +62,7 @@ final class Utf8Encoder {
         }
     }
 
-    static byte[] encode(CharSequence s) {
+    public static byte[] encode(CharSequence s) {
         if (s instanceof String str) {
             byte[] jdk = str.getBytes(StandardCharsets.UTF_8);
             // Equal lengths mean every char was ASCII or a lone surrogate that the JDK wrote as '?'.

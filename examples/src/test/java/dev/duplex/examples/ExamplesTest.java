@@ -1,4 +1,4 @@
-package dev.duplex.net.examples;
+package dev.duplex.examples;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

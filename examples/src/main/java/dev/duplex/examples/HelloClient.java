@@ -1,4 +1,4 @@
-package dev.duplex.net.examples;
+package dev.duplex.examples;
 
 import dev.duplex.net.WebSocket;
 
@@ -7,15 +7,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Example: opens a WebSocket, sends "Hello Server!", prints the first message that comes back and closes.
- * Run with {@code java dev.duplex.net.examples.HelloClient ws://host:port/path}. Blocks the calling thread for at most
- * 10 seconds per step; the socket's events run on the shared client loop.
+ * Run it against the {@link EchoServer} example with
+ * {@code ./mvnw -q -pl examples -am compile exec:java -Dexec.mainClass=dev.duplex.examples.HelloClient
+ * -Dexec.args=ws://127.0.0.1:8080/echo}. Blocks the calling thread for at most 10 seconds per step; the socket's
+ * events run on the shared client loop.
  */
 public final class HelloClient {
     private HelloClient() {
     }
 
+    /** Argument: the URL, {@code ws://127.0.0.1:8080/echo} by default. */
     public static void main(String[] args) throws Exception {
-        run(args.length > 0 ? args[0] : "ws://127.0.0.1:8080/", System.out);
+        run(args.length > 0 ? args[0] : "ws://127.0.0.1:8080/echo", System.out);
     }
 
     /** Does the round trip against {@code url}, printing to {@code out}; throws if a step fails or times out. */

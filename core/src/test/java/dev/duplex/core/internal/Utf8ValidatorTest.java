@@ -1,4 +1,4 @@
-package dev.duplex.core;
+package dev.duplex.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
