@@ -40,7 +40,9 @@ const DEFAULTS = Object.freeze({
  *   (default "/hub" on the page's host, wss when the page is https)
  * @param {object} [options]
  * @param {string} [options.name] display name (1-40 chars), sent as ?name=
- * @param {string} [options.token] JWT, sent as &token= when the server requires tokens
+ * @param {string|(() => string|Promise<string>)} [options.token] JWT, sent as &token= when the server requires
+ *   tokens; a function is called before every connection attempt, so a reconnect after the server closed an
+ *   expired token (close code 4001, reported as an "error" event with code "token_expired") gets a fresh one
  * @param {boolean} [options.reconnect=true] reconnect after an unexpected close
  * @param {number} [options.initialDelay=250] first reconnect delay, ms (so a restarted server is found quickly)
  * @param {number} [options.maxDelay=10000] largest reconnect delay, ms
@@ -339,11 +341,25 @@ export class Hub {
   }
 
   open(state) {
+    const token = this.options.token;
+    this.setState(state, {});
+    if (typeof token !== "function") {
+      this.openWith(token);
+      return;
+    }
+    Promise.resolve().then(() => token()).then((t) => {
+      if (this.wanted && !this.ws) this.openWith(t);
+    }, (e) => {
+      this.emit("error", { code: "token_failed", message: String(e) });
+      if (this.wanted) this.scheduleReconnect();
+    });
+  }
+
+  openWith(token) {
     const Ctor = this.options.WebSocket || globalThis.WebSocket;
     const target = new URL(this.url);
     if (this.options.name) target.searchParams.set("name", this.options.name);
-    if (this.options.token) target.searchParams.set("token", this.options.token);
-    this.setState(state, {});
+    if (token) target.searchParams.set("token", token);
     let ws;
     try {
       ws = new Ctor(target.toString());
@@ -397,6 +413,9 @@ export class Hub {
           { code: "connection_lost", id }));
     }
     this.pending.clear();
+    if (code === 4001) {
+      this.emit("error", { code: "token_expired", message: reason || "token expired" });
+    }
     if (this.wanted && this.options.reconnect) {
       this.scheduleReconnect({ code, reason, wasClean });
     } else {

@@ -170,4 +170,27 @@ class DuplexJsTest {
             assertFalse((Boolean) b.run("return hub.reconnectTimer !== null"), "no reconnect after close");
         }
     }
+
+    @Test
+    void anExpiredTokenIsReportedAndATokenFunctionGivesTheReconnectAFreshOne(@TempDir Path dir) throws Exception {
+        String secret = "duplex-js-test-secret-of-at-least-32-bytes";
+        com.auth0.jwt.algorithms.Algorithm hs256 = com.auth0.jwt.algorithms.Algorithm.HMAC256(secret);
+        String fresh = com.auth0.jwt.JWT.create().withClaim("name", "second")
+                .withExpiresAt(java.time.Instant.now().plusSeconds(3600)).sign(hs256);
+        Files.writeString(dir.resolve("blank.html"), "<!doctype html><title>blank</title><p>token test page</p>");
+        try (Serving s = ServeCommandTest.start("--memory", "--no-demo", "--static", dir.toString(),
+                "--token-secret", secret); Browser b = Browser.start()) {
+            b.open(s.httpBase() + "/blank.html");
+            loadClient(b);
+            // exp in one second: valid at the handshake, closed (4001) once exp and the hub's 5 s leeway pass
+            String expiring = com.auth0.jwt.JWT.create().withClaim("name", "first")
+                    .withExpiresAt(java.time.Instant.now().plusSeconds(1)).sign(hs256);
+            b.run("window.tokens = ['" + expiring + "', '" + fresh + "']; window.asked = 0;"
+                    + "window.hub = make('/hub', {token: () => Promise.resolve(tokens[Math.min(asked++, 1)])});");
+            b.waitFor("errors.some(e => e.code === 'token_expired')", WAIT);
+            b.waitFor("hub.state === 'open' && window.asked === 2", WAIT);
+            assertEquals(4001L, b.run("return events.find(e => e.state === 'reconnecting' && e.code).code"));
+            assertEquals(1L, b.run("return hub.readyState"));
+        }
+    }
 }
