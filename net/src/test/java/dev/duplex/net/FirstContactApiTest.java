@@ -74,4 +74,23 @@ class FirstContactApiTest {
         }
     }
 
+
+    /** The browser turns a lone surrogate in a close reason into U+FFFD (USVString) instead of refusing it. */
+    @Test
+    void aCloseReasonWithALoneSurrogateGoesOutWithTheReplacementCharacter() throws Exception {
+        CompletableFuture<String> serverGot = new CompletableFuture<>();
+        try (WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0)
+                .endpoint("/x", new Endpoint() {
+                    @Override
+                    public void onClose(ServerSession session, int code, String reason, boolean wasClean) {
+                        serverGot.complete(code + " " + reason);
+                    }
+                }).build().start()) {
+            WebSocket ws = WebSocket.builder("ws://127.0.0.1:" + server.port() + "/x").connect();
+            ws.whenOpen().get(10, TimeUnit.SECONDS);
+            ws.close(3000, "bye \uDC00");
+            assertEquals("3000 bye \uFFFD", serverGot.get(10, TimeUnit.SECONDS));
+            ws.whenClosed().get(10, TimeUnit.SECONDS);
+        }
+    }
 }
