@@ -29,19 +29,16 @@ final class Acceptor implements IoHandler {
     private final ServerSocketChannel channel;
     private final EventLoop loop;
     private final Consumer<SocketChannel> onAccepted;
-    private final Consumer<Throwable> errorSink;
     private final RateLimitedLog failureLog = new RateLimitedLog(LOG, System.Logger.Level.WARNING, 1, TimeUnit.SECONDS);
     private final LongAdder failures;
     private final Runnable resume = this::resume;
     private SelectionKey key;
     private long backoffNanos;
 
-    Acceptor(ServerSocketChannel channel, EventLoop loop, Consumer<SocketChannel> onAccepted,
-             Consumer<Throwable> errorSink, LongAdder failures) {
+    Acceptor(ServerSocketChannel channel, EventLoop loop, Consumer<SocketChannel> onAccepted, LongAdder failures) {
         this.channel = channel;
         this.loop = loop;
         this.onAccepted = onAccepted;
-        this.errorSink = errorSink;
         this.failures = failures;
     }
 
@@ -75,10 +72,9 @@ final class Acceptor implements IoHandler {
             return;
         }
         loop.schedule(backoffNanos, resume); // first: whatever logging does without file descriptors
-        if (failureLog.log("accept failed (" + e.getMessage() + "); not accepting for "
-                + TimeUnit.NANOSECONDS.toMillis(backoffNanos) + " ms", null)) {
-            errorSink.accept(e);
-        }
+        // the one line about it (at most one a second); not the error handler too, which would double it
+        failureLog.log("accept failed (" + e.getMessage() + "); not accepting for "
+                + TimeUnit.NANOSECONDS.toMillis(backoffNanos) + " ms", null);
     }
 
     private void resume() {

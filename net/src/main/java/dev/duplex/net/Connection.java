@@ -50,6 +50,7 @@ final class Connection implements IoHandler {
     private final Runnable readTask = this::readScheduledNow;
     private Object owner;
     private long lastReadNanos = System.nanoTime();
+    private long bytesRead;
     /** Bytes written to the transport so far; tells a flush that made progress from one that made none. */
     private long writtenTotal;
     /** Since when queued bytes wait and the socket takes none of them; 0 while nothing waits or writes progress. */
@@ -119,6 +120,11 @@ final class Connection implements IoHandler {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** Bytes read from the transport so far (after TLS decryption). Loop thread. */
+    long bytesRead() {
+        return bytesRead;
     }
 
     /** When bytes last arrived from the peer ({@link System#nanoTime()}); the connection's start before any. */
@@ -260,6 +266,7 @@ final class Connection implements IoHandler {
                     break;
                 }
                 lastReadNanos = System.nanoTime();
+                bytesRead += n;
                 loop.counters().bytesIn.add(n);
                 boolean drained = buffer.hasRemaining() && transport.shortReadDrains();
                 buffer.flip();

@@ -39,6 +39,8 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
     private static final RateLimitedLog ON_ERROR_FAILED = new RateLimitedLog(LOG, System.Logger.Level.ERROR, 1,
             TimeUnit.SECONDS);
     /** A connection refused for the connection limits gets this long to read its 503. */
+    /** Input read after our close frame before we stop reading (the close timer then drops the socket). */
+    static final long MAX_READ_AFTER_CLOSE = 256 << 10;
     private static final long REJECT_LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final WebSocketServer server;
@@ -63,6 +65,9 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
     private LoopTimer pongTimer;
     private LoopTimer progressTimer;
     private long pingSentAt;
+    /** {@link Connection#bytesRead()} when our close frame was queued; -1 before, or when the peer closed first. */
+    private long bytesReadAtOurClose = -1;
+    private boolean readingStoppedAfterClose;
     private long acceptedNanos;
     /** Set when the access log recorded the upgrade, so that it records the close too. */
     private SocketAddress accessLogged;
@@ -327,6 +332,15 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         if (engine != null) {
             account();
         }
+        if (bytesReadAtOurClose >= 0 && !readingStoppedAfterClose
+                && connection.bytesRead() - bytesReadAtOurClose > MAX_READ_AFTER_CLOSE) {
+            // A peer that answers our close frame does so at once; one that keeps sending (a flooder that was shed
+            // and never reads) would otherwise be read and discarded at full speed until the close timeout. Stop
+            // reading instead of dropping the socket: a reset now could destroy the close frame before the peer
+            // reads it. The close timer drops the connection.
+            readingStoppedAfterClose = true;
+            connection.pauseReading();
+        }
     }
 
     /** Server stop: open sessions get 1001, connections still in the HTTP phase are dropped. */
@@ -348,6 +362,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
             connection.close();
             return;
         }
+        bytesReadAtOurClose = connection.bytesRead();
         engine.close(code, reason);
         armCloseTimer();
         requestFlush();
@@ -570,7 +585,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         }
         loopBuffered = connection.bufferedAmount();
         account();
-        if (connection.isReadingPaused() && loopBuffered <= settings.lowWaterMark()) {
+        if (connection.isReadingPaused() && loopBuffered <= settings.lowWaterMark() && !readingStoppedAfterClose) {
             connection.resumeReading();
         }
         if (drainRequested && loopBuffered == 0 && session != null && !closeStarted) {

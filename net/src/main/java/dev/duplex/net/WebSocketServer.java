@@ -154,7 +154,7 @@ public final class WebSocketServer implements AutoCloseable {
             listener.configureBlocking(false);
             boundAddress = (InetSocketAddress) listener.getLocalAddress();
             EventLoop acceptLoop = loops.get(0);
-            Acceptor acceptor = new Acceptor(listener, acceptLoop, this::accepted, config.errorHandler,
+            Acceptor acceptor = new Acceptor(listener, acceptLoop, this::accepted,
                     overload.acceptFailures);
             CountDownLatch registered = new CountDownLatch(1);
             IOException[] failure = new IOException[1];

@@ -30,6 +30,8 @@ public final class FdLimitedServer {
                 .http("/healthz", request -> HttpReply.text(200, "ok"))
                 .build().start();
         server.metrics(); // loads its classes while files can still be opened
+        // java.util.logging reads its configuration on first use: do that now, while files can still be opened
+        System.getLogger("dev.duplex.net.Acceptor").log(System.Logger.Level.INFO, "listening, logging ready");
         System.out.println(server.port());
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -197,7 +197,7 @@ class LoopHealthTest {
                     StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = err.readLine()) != null) {
-                    // the server's default error handler prints each failure the rate-limited log lets through
+                    // the acceptor's rate-limited log line (java.util.logging's console handler, on stderr)
                     if (line.contains("Too many open files")) {
                         acceptLines.incrementAndGet();
                     }
@@ -267,7 +267,7 @@ class LoopHealthTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, "timed out waiting for: " + what);
-            Thread.onSpinWait();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // a poll with a deadline
         }
     }
 }

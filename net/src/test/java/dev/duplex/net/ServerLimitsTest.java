@@ -148,7 +148,9 @@ class ServerLimitsTest {
         assertTrue(writersDone.await(20, TimeUnit.SECONDS));
         assertEcho(good, "after");
         awaitTrue(() -> server.metrics().bufferedBytes() < 64 << 10, "budget in use back to ~0");
-        assertEquals(1, server.sessions().size());
+        // a shed peer that flooded on after our close frame is no longer read, so its going is noticed by the
+        // close timer (10 s here) rather than at once
+        awaitTrue(() -> server.sessions().size() == 1, "the shed sessions end");
     }
 
     @Test
@@ -197,7 +199,9 @@ class ServerLimitsTest {
             RawClient c = connect(port, 0).upgrade("/ws");
             c.send(ClientFrames.partial(OP_BINARY, 65_536, new byte[65_000]));
         }
-        awaitTrue(() -> server.metrics().connectionsShed() > 0, "input over the budget is shed");
+        // 1.56 MB arrives in all: with at most 1 MiB kept, at least 8 go once every byte was read (the server reads
+        // at its own pace, so the passes may come in several steps)
+        awaitTrue(() -> server.metrics().connectionsShed() >= 6, "input over the budget is shed");
         int shed = 0;
         for (int i = 1; i <= n; i++) {
             RawClient c = clients.get(i);
@@ -213,7 +217,8 @@ class ServerLimitsTest {
         }
         assertTrue(shed >= 6 && shed < n, "shed " + shed + " of " + n);
         assertEcho(good, "served on");
-        assertTrue(server.metrics().bufferedBytes() <= 1 << 20);
+        // a shed connection's input counts until its close ends (the close timeout at most)
+        awaitTrue(() -> server.metrics().bufferedBytes() <= 1 << 20, "held input back under the budget");
     }
 
     @Test
@@ -378,7 +383,7 @@ class ServerLimitsTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, "timed out waiting for: " + what);
-            Thread.onSpinWait();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // a poll with a deadline, not a busy spin
         }
     }
 }
