@@ -46,6 +46,11 @@ final class FrameReader {
         this.allowedRsv = allowedRsv;
     }
 
+    /** True when a header or a payload has been partly read. */
+    boolean isMidFrame() {
+        return headerLength > 0 || inPayload;
+    }
+
     /** Consumes {@code in} up to its limit, or until the listener asks to stop. */
     void read(ByteBuffer in, Listener listener) {
         while (in.hasRemaining()) {

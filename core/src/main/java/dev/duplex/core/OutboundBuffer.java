@@ -106,6 +106,57 @@ public final class OutboundBuffer {
         released = true;
     }
 
+    /**
+     * Drops every queued frame the transport has not started writing, keeping the one partly written (so the
+     * stream stays a valid sequence of frames and a close frame queued next reaches the peer at once). Frames
+     * never span chunks: each is claimed whole in one chunk from its offset 0 on, or is a whole shared chunk.
+     *
+     * @return the bytes dropped
+     */
+    public long discardUnstarted() {
+        long before = size;
+        Chunk head = chunks.peekFirst();
+        if (head == null) {
+            return 0;
+        }
+        head.publish();
+        int written = head.reader.position();
+        boolean keepHead = written > 0 && head.reader.hasRemaining();
+        int keepEnd = 0;
+        if (keepHead && !head.shared) {
+            keepEnd = frameEndAfter(head.writer, written);
+        }
+        while (chunks.size() > (keepHead ? 1 : 0)) {
+            Chunk c = chunks.pollLast();
+            if (!c.shared) {
+                pool.release(c);
+            }
+        }
+        if (keepHead && !head.shared) {
+            head.writer.position(keepEnd);
+            head.reader.limit(keepEnd);
+        }
+        reclaim();
+        return before - size;
+    }
+
+    /** The end of the frame that contains offset {@code at} of a chunk whose frames start at offset 0. */
+    private static int frameEndAfter(ByteBuffer chunk, int at) {
+        int frame = 0;
+        while (true) {
+            int b1 = chunk.get(frame + 1) & 0xFF;
+            int len7 = b1 & 0x7F;
+            int header = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((b1 & 0x80) != 0 ? 4 : 0);
+            long payload = len7 == 126 ? chunk.getShort(frame + 2) & 0xFFFF
+                    : len7 == 127 ? chunk.getLong(frame + 2) : len7;
+            int end = Math.toIntExact(frame + header + payload);
+            if (end > at) {
+                return end;
+            }
+            frame = end;
+        }
+    }
+
     /** A buffer with at least {@code n} bytes remaining at the end of the queue; the caller writes exactly n. */
     ByteBuffer claim(int n) {
         checkNotReleased();

@@ -137,6 +137,22 @@ public final class WebSocketEngine {
         return (assembled == null ? 0 : assembled.length) + (control == null ? 0 : control.length);
     }
 
+    /**
+     * Bytes of memory this engine holds for input: the buffers of a message being assembled (kept between messages
+     * up to 64 KiB) and of a control frame. Cheap (two field reads); for a server's memory accounting.
+     */
+    public int bufferedInputBytes() {
+        return retainedBytes();
+    }
+
+    /**
+     * True while input stands in the middle of something: a frame header or payload partly received, or a
+     * fragmented message not finished. A peer that goes quiet then is stalled, not idle.
+     */
+    public boolean isReceivingMessage() {
+        return !inputDone && (messageOpen || reader.isMidFrame());
+    }
+
     /** The queue of bytes to write to the peer. */
     public OutboundBuffer outbound() {
         return out;

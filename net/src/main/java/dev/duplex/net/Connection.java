@@ -47,6 +47,10 @@ final class Connection implements IoHandler {
     private final Runnable readTask = this::readScheduledNow;
     private Object owner;
     private long lastReadNanos = System.nanoTime();
+    /** Bytes written to the transport so far; tells a flush that made progress from one that made none. */
+    private long writtenTotal;
+    /** Since when queued bytes wait and the socket takes none of them; 0 while nothing waits or writes progress. */
+    private long writeStalledSince;
 
     Connection(EventLoop loop, Transport transport, ConnectionListener listener) {
         this.loop = loop;
@@ -121,6 +125,22 @@ final class Connection implements IoHandler {
 
     boolean isOpen() {
         return !closed;
+    }
+
+    /**
+     * Since when ({@link System#nanoTime()}) bytes have been waiting for a socket that took none of them, or 0 if
+     * the last flush wrote everything or made progress since.
+     */
+    long writeStalledSinceNanos() {
+        return writeStalledSince;
+    }
+
+    /**
+     * Drops the engine frames queued and not started on the wire (a partly written frame is kept whole); see
+     * {@link OutboundBuffer#discardUnstarted()}.
+     */
+    long discardUnstarted() {
+        return outbound.discardUnstarted();
     }
 
     /** From now on bytes read go to {@code engine}, which must queue into {@link #outbound()}. */
@@ -251,6 +271,9 @@ final class Connection implements IoHandler {
             if (more && !closed && !readingPaused) {
                 scheduleRead(); // stopped at the cap with input maybe buffered in the transport
             }
+            if (!closed) {
+                listener.onInputProcessed(this);
+            }
             flush();
         } catch (IOException | RuntimeException e) {
             closeNow(e);
@@ -281,6 +304,7 @@ final class Connection implements IoHandler {
         if (closed) {
             return;
         }
+        long writtenBefore = writtenTotal;
         try {
             boolean done = transport.flushPending() && writeRawQueue() && writeOutbound();
             if (done && closeAfterFlush && !outputShut) {
@@ -292,6 +316,11 @@ final class Connection implements IoHandler {
                 }
             }
             writeWaiting = !done;
+            if (done) {
+                writeStalledSince = 0;
+            } else if (writeStalledSince == 0 || writtenTotal != writtenBefore) {
+                writeStalledSince = System.nanoTime();
+            }
             // Bytes queued while the TLS handshake waits for the peer (a client's upgrade request before the
             // server's handshake reply) cannot be written yet, and OP_WRITE would fire at once, for ever: wait for
             // the reply (OP_READ), whose read ends with a flush. Ask for OP_WRITE only when the socket is the limit.
@@ -307,6 +336,7 @@ final class Connection implements IoHandler {
             ByteBuffer[] array = raw.toArray(new ByteBuffer[0]);
             long written = transport.write(array, 0, array.length);
             rawBytes -= written;
+            writtenTotal += written;
             loop.counters().bytesOut.add(written);
             while (!raw.isEmpty() && !raw.peek().hasRemaining()) {
                 raw.poll();
@@ -324,6 +354,7 @@ final class Connection implements IoHandler {
             while (!outbound.isEmpty()) {
                 int n = outbound.gather(gather);
                 long written = transport.write(gather, 0, n);
+                writtenTotal += written;
                 loop.counters().bytesOut.add(written);
                 outbound.reclaim();
                 if (written == 0) {

@@ -26,6 +26,10 @@ interface ConnectionListener {
     default void onWriteProgress(Connection connection) {
     }
 
+    /** A read's bytes went through the engine (once per read wake-up, not per message). */
+    default void onInputProcessed(Connection connection) {
+    }
+
     /**
      * The socket is closed (by either side, or after an error); called once. With an engine attached, the engine
      * has seen {@code receiveEof()} by now, so its {@code closeStatus()} is final.

@@ -17,12 +17,14 @@ public final class EndpointOptions {
     private final SubprotocolChooser subprotocols;
     private final ExtensionNegotiator extensions;
     private final Set<String> allowedOrigins;
+    private final OriginPolicy originPolicy;
     private final AcceptHook acceptHook;
 
     private EndpointOptions(Builder b) {
         this.subprotocols = b.subprotocols;
         this.extensions = b.extensions;
         this.allowedOrigins = b.allowedOrigins;
+        this.originPolicy = b.originPolicy;
         this.acceptHook = b.acceptHook;
     }
 
@@ -51,12 +53,14 @@ public final class EndpointOptions {
         return acceptHook;
     }
 
-    /** Whether a request with this Origin header (null if absent) passes the allow-list. */
-    boolean originAllowed(String origin) {
-        if (allowedOrigins == null) {
-            return true;
-        }
-        return origin != null && allowedOrigins.contains(origin.toLowerCase(java.util.Locale.ROOT));
+    /** Which Origins may upgrade ({@link OriginPolicy#any()} unless set). */
+    public OriginPolicy originPolicy() {
+        return originPolicy;
+    }
+
+    /** Whether a request with this Origin header (null if absent) and Host header passes the origin policy. */
+    boolean originAllowed(String origin, String host) {
+        return originPolicy.allows(origin, host);
     }
 
     /** Builds {@link EndpointOptions}; not thread-safe. */
@@ -64,6 +68,7 @@ public final class EndpointOptions {
         private SubprotocolChooser subprotocols = SubprotocolChooser.NONE;
         private ExtensionNegotiator extensions = ExtensionNegotiator.NONE;
         private Set<String> allowedOrigins;
+        private OriginPolicy originPolicy = OriginPolicy.any();
         private AcceptHook acceptHook = AcceptHook.ACCEPT_ALL;
 
         private Builder() {
@@ -95,12 +100,24 @@ public final class EndpointOptions {
 
         /**
          * Lets in only requests whose Origin header is one of these (e.g. {@code https://example.com}); others get
-         * 403. Requests without an Origin (non-browser clients) are refused too once a list is set.
+         * 403. Requests without an Origin (non-browser clients) are refused too once a list is set. Shorthand for
+         * {@code originPolicy(OriginPolicy.only(origins))}; replaces an earlier origin policy.
          */
         public Builder allowedOrigins(String... origins) {
             this.allowedOrigins = List.of(origins).stream()
                     .map(o -> o.toLowerCase(java.util.Locale.ROOT))
                     .collect(java.util.stream.Collectors.toUnmodifiableSet());
+            this.originPolicy = OriginPolicy.only(origins);
+            return this;
+        }
+
+        /**
+         * Which Origins may upgrade, e.g. {@link OriginPolicy#sameOrigin(String...)}; a refused request gets 403.
+         * Replaces an earlier {@link #allowedOrigins} list. Default: {@link OriginPolicy#any()}.
+         */
+        public Builder originPolicy(OriginPolicy policy) {
+            this.originPolicy = Objects.requireNonNull(policy);
+            this.allowedOrigins = null;
             return this;
         }
 

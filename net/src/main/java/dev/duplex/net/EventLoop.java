@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.io.UncheckedIOException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -158,26 +159,56 @@ final class EventLoop {
     private void run() {
         try {
             while (running) {
-                long timeoutMillis = millisToNextTimer();
-                wakeupPending.set(false);
-                if (!tasks.isEmpty() || !endOfPassTasks.isEmpty()) {
-                    selector.selectNow();
-                } else if (timeoutMillis < 0) {
-                    selector.select();
-                } else {
-                    selector.select(Math.max(1, timeoutMillis));
+                try {
+                    turn();
+                } catch (ClosedSelectorException e) {
+                    report(e);
+                    break;
+                } catch (Throwable t) {
+                    // An Error (OutOfMemoryError above all) or a failing select: report it and keep turning. A
+                    // dead loop would leave its connections and the listener open with nobody serving them.
+                    report(t);
                 }
-                processSelected();
-                runTasks();
-                runEndOfPassTasks();
-                runTimers();
             }
-        } catch (IOException | RuntimeException e) {
-            errorSink.accept(e);
         } finally {
             closeAll();
             terminated.countDown();
         }
+    }
+
+    private void turn() throws IOException {
+        long timeoutMillis = millisToNextTimer();
+        wakeupPending.set(false);
+        if (!tasks.isEmpty() || !endOfPassTasks.isEmpty()) {
+            selector.selectNow();
+        } else if (timeoutMillis < 0) {
+            selector.select();
+        } else {
+            selector.select(Math.max(1, timeoutMillis));
+        }
+        processSelected();
+        runTasks();
+        runEndOfPassTasks();
+        runTimers();
+    }
+
+    /** Hands an error to the sink; an error thrown by the sink itself (out of memory again) is dropped. */
+    private void report(Throwable t) {
+        try {
+            errorSink.accept(t);
+        } catch (Throwable ignored) {
+            // nothing left to report it to; the loop goes on
+        }
+    }
+
+    /** Whether the loop thread still runs (false once it ended, normally or not). Any thread. */
+    boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    /** The loop thread, for the watchdog's report. */
+    Thread thread() {
+        return thread;
     }
 
     private void processSelected() {
@@ -202,7 +233,7 @@ final class EventLoop {
             handler.onLoopError(t);
         } catch (Throwable again) {
             again.addSuppressed(t);
-            errorSink.accept(again);
+            report(again);
         }
     }
 
@@ -239,7 +270,7 @@ final class EventLoop {
         try {
             task.run();
         } catch (Throwable t) {
-            errorSink.accept(t);
+            report(t);
         }
     }
 

@@ -89,7 +89,7 @@ final class RequestRouter {
     private Outcome upgrade(Route route, HttpRequest request) {
         ClientHello hello = ServerHandshake.validate(request);
         EndpointOptions options = route.options();
-        if (!options.originAllowed(hello.origin())) {
+        if (!options.originAllowed(hello.origin(), request.headers().first("Host"))) {
             return error(403, "origin not allowed");
         }
         Acceptance acceptance;

@@ -12,9 +12,12 @@ import dev.duplex.core.handshake.HttpRequest;
 import dev.duplex.core.handshake.RequestParser;
 import dev.duplex.core.handshake.ServerHandshake;
 
+import java.net.InetAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,15 +25,31 @@ import java.util.concurrent.atomic.AtomicLong;
  * timeout), answering plain HTTP or upgrading, then running the engine for the endpoint with liveness checks,
  * backpressure and the close handshake.
  *
+ * <p><b>Overload:</b> the bytes it holds for the peer (queued output, sends in flight to the loop, input of a
+ * message still arriving) are reported to the server's {@link MemoryBudget} as they change. It is shed (closed
+ * with its backlog discarded, so the close frame goes out at once) when the budget pass picks it or its output
+ * passes the per-connection cap, and closed when a message stops arriving midway (read timeout) or the socket
+ * takes none of its output for the write timeout.
+ *
  * <p><b>Threading:</b> lives on one event loop. {@link #send}, {@link #closeFromApplication},
  * {@link #bufferedAmount} and {@link #requestDrainNotification} may be called from any thread and hop to the
  * loop; everything else runs on it.
  */
 final class ServerConnection implements ConnectionListener, EngineHandler {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    private static final System.Logger LOG = System.getLogger(ServerConnection.class.getName());
+    /** A throwing onError, shared by all connections: one line a second at most. */
+    private static final RateLimitedLog ON_ERROR_FAILED = new RateLimitedLog(LOG, System.Logger.Level.ERROR, 1,
+            TimeUnit.SECONDS);
+    /** A connection refused for the connection limits gets this long to read its 503. */
+    private static final long REJECT_LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final WebSocketServer server;
     private final ServerSettings settings;
+    private final LimitSettings limits;
+    private final MemoryBudget budget;
+    private final OverloadCounters overload;
+    private final Runnable progressCheck = this::checkProgress;
     private final EventLoop loop;
     private final Connection connection;
     private final Executor callbacks;
@@ -47,6 +66,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
     private LoopTimer idleTimer;
     private LoopTimer pingTimer;
     private LoopTimer pongTimer;
+    private LoopTimer progressTimer;
     private long pingSentAt;
     private boolean flushScheduled;
     private boolean closeStarted;
@@ -57,10 +77,19 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
     private final AtomicLong inFlight = new AtomicLong();
     /** The connection's buffered amount as the loop last saw it. */
     private volatile long loopBuffered;
+    /** Output and input bytes as last reported to the budget; written on the loop, read by the budget pass. */
+    private volatile long heldOutput;
+    private volatile long heldInput;
+    private final AtomicBoolean shed = new AtomicBoolean();
+    /** The peer address counted against the per-address limit, released on close; null if not counted. */
+    private InetAddress countedAddress;
 
     ServerConnection(WebSocketServer server, EventLoop loop, Transport transport, Executor callbackExecutor) {
         this.server = server;
         this.settings = server.settings();
+        this.limits = server.limitSettings();
+        this.budget = server.memoryBudget();
+        this.overload = server.overloadCounters();
         this.loop = loop;
         this.connection = new Connection(loop, transport, this);
         this.connection.owner(this);
@@ -74,8 +103,31 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
     /** Loop thread: registers the socket and arms the handshake timeout. */
     void start() {
         parser = new RequestParser(settings.maxHeadBytes(), settings.maxHeaderFields());
-        handshakeTimer = loop.schedule(settings.handshakeTimeoutNanos(), connection::close);
+        handshakeTimer = loop.schedule(settings.handshakeTimeoutNanos(), this::handshakeTimedOut);
         connection.start();
+    }
+
+    /** Loop thread: over a connection limit, answers {@code response} (a 503) at once and closes. */
+    void startRejected(ByteBuffer response) {
+        responding = true;
+        closing = true;
+        connection.writeRaw(response);
+        connection.start();
+        closeTimer = loop.schedule(Math.min(REJECT_LINGER_NANOS, settings.closeTimeoutNanos()), connection::close);
+        connection.closeAfterFlush();
+    }
+
+    private void handshakeTimedOut() {
+        overload.handshakeTimeouts.increment();
+        connection.close();
+    }
+
+    void countedAddress(InetAddress address) {
+        this.countedAddress = address;
+    }
+
+    InetAddress countedAddress() {
+        return countedAddress;
     }
 
     // ------------------------------------------------------------------------------------------ HTTP phase
@@ -133,6 +185,9 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         ServerSession s = session;
         dispatch(() -> endpoint.onOpen(s));
         startLiveness();
+        if (limits.progressCheckNanos() > 0) {
+            progressTimer = loop.schedule(limits.progressCheckNanos(), progressCheck);
+        }
     }
 
     // ----------------------------------------------------------------------------------- engine callbacks
@@ -195,7 +250,9 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         cancel(idleTimer);
         cancel(pingTimer);
         cancel(pongTimer);
+        cancel(progressTimer);
         loopBuffered = 0;
+        account();
         server.connectionClosed(this);
         ServerSession s = session;
         if (s == null) {
@@ -227,6 +284,77 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
     void abort() {
         closing = true;
         loop.run(connection::close);
+    }
+
+    /**
+     * Any thread: closes for overload or backpressure. The queued backlog is discarded (except a frame already
+     * partly written) so the close frame goes out at once instead of behind it; then the usual close handshake.
+     */
+    void closeDiscardingBacklog(int code, String reason) {
+        closing = true;
+        loop.run(() -> closeDiscardingOnLoop(code, reason));
+    }
+
+    private void closeDiscardingOnLoop(int code, String reason) {
+        closing = true;
+        if (!connection.isOpen()) {
+            return;
+        }
+        if (closeStarted) {
+            // our close frame is queued behind the backlog already: nothing better than dropping the socket
+            connection.close();
+            return;
+        }
+        if (engine != null) {
+            connection.discardUnstarted();
+        }
+        closeOnLoop(code, reason);
+        account();
+    }
+
+    /**
+     * Any thread: the memory budget (or the per-connection cap) sheds this connection: 1009 if most of what it
+     * holds is input, 1013 otherwise, with the backlog discarded. Returns false if it was shed already.
+     */
+    boolean shed(String reason) {
+        if (!shed.compareAndSet(false, true)) {
+            return false;
+        }
+        boolean input = heldInput > heldOutput + inFlight.get();
+        closeDiscardingBacklog(input ? CloseCodes.MESSAGE_TOO_BIG : CloseCodes.TRY_AGAIN_LATER, reason);
+        return true;
+    }
+
+    boolean isShed() {
+        return shed.get();
+    }
+
+    /** Bytes held for the peer now, as last reported; any thread. */
+    long heldBytes() {
+        return heldOutput + heldInput + inFlight.get();
+    }
+
+    /** Loop thread: reports the change of what this connection holds to the budget. */
+    private void account() {
+        boolean open = connection.isOpen();
+        long out = open ? connection.bufferedAmount() : 0;
+        long in = open && engine != null ? engine.bufferedInputBytes() : 0;
+        long delta = out - heldOutput + in - heldInput;
+        if (delta != 0) {
+            heldOutput = out;
+            heldInput = in;
+            budget.add(delta);
+            if (delta > 0) {
+                budget.grew();
+            }
+        }
+    }
+
+    @Override
+    public void onInputProcessed(Connection c) {
+        if (engine != null) {
+            account();
+        }
     }
 
     /** Server stop: open sessions get 1001, connections still in the HTTP phase are dropped. */
@@ -298,6 +426,28 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         pingTimer = loop.schedule(settings.pingIntervalNanos(), this::pingIfQuiet);
     }
 
+    /** Closes a session whose message stopped arriving midway, or whose output the socket stopped taking. */
+    private void checkProgress() {
+        progressTimer = null;
+        if (closeStarted || !connection.isOpen()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long stalledSince = connection.writeStalledSinceNanos();
+        if (limits.writeTimeoutNanos() > 0 && stalledSince != 0 && now - stalledSince >= limits.writeTimeoutNanos()) {
+            overload.writeTimeouts.increment();
+            closeDiscardingOnLoop(CloseCodes.TRY_AGAIN_LATER, "write timeout");
+            return;
+        }
+        if (limits.readTimeoutNanos() > 0 && !connection.isReadingPaused() && engine.isReceivingMessage()
+                && now - connection.lastReadNanos() >= limits.readTimeoutNanos()) {
+            overload.readTimeouts.increment();
+            closeDiscardingOnLoop(CloseCodes.POLICY_VIOLATION, "read timeout");
+            return;
+        }
+        progressTimer = loop.schedule(limits.progressCheckNanos(), progressCheck);
+    }
+
     private void checkPong() {
         if (connection.lastReadNanos() - pingSentAt < 0) {
             connection.close(); // a dead peer: no close handshake is possible, so this is 1006
@@ -363,8 +513,11 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
             return loopBuffered > settings.highWaterMark() ? SendResult.QUEUED_ABOVE_HIGH_WATER : SendResult.QUEUED;
         }
         inFlight.addAndGet(size);
+        budget.add(size);
+        budget.grew();
         loop.execute(() -> {
             inFlight.addAndGet(-size);
+            budget.add(-size);
             if (connection.isOpen() && queue.getAsBoolean()) {
                 afterQueued();
             }
@@ -381,16 +534,22 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         if (buffered == 0) {
             return SendResult.QUEUED_ABOVE_HIGH_WATER;
         }
+        if (buffered + size > limits.maxBufferedPerConnection()) {
+            if (shed("send buffer over the per-connection limit")) {
+                overload.shed.increment();
+            }
+            return SendResult.REFUSED;
+        }
         switch (settings.backpressurePolicy()) {
             case PAUSE_READING:
                 return SendResult.QUEUED_ABOVE_HIGH_WATER;
             case DROP:
                 return SendResult.REFUSED;
             case CLOSE_POLICY_VIOLATION:
-                closeFromApplication(CloseCodes.POLICY_VIOLATION, "send buffer full");
+                closeDiscardingBacklog(CloseCodes.POLICY_VIOLATION, "send buffer full");
                 return SendResult.REFUSED;
             default:
-                closeFromApplication(CloseCodes.TRY_AGAIN_LATER, "send buffer full");
+                closeDiscardingBacklog(CloseCodes.TRY_AGAIN_LATER, "send buffer full");
                 return SendResult.REFUSED;
         }
     }
@@ -398,6 +557,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
     private void afterQueued() {
         loop.counters().messagesOut.add(1);
         loopBuffered = connection.bufferedAmount();
+        account();
         if (loopBuffered > settings.highWaterMark()) {
             drainRequested = true;
             if (settings.backpressurePolicy() == BackpressurePolicy.PAUSE_READING) {
@@ -431,6 +591,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
             return;
         }
         loopBuffered = connection.bufferedAmount();
+        account();
         if (connection.isReadingPaused() && loopBuffered <= settings.lowWaterMark()) {
             connection.resumeReading();
         }
@@ -479,8 +640,11 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
             ServerSession s = session;
             try {
                 endpoint.onError(s, e);
-            } catch (RuntimeException | Error ignored) {
-                // the endpoint's error handler failed too; the close below still happens
+            } catch (RuntimeException | Error failed) {
+                // the endpoint's error handler failed too: reported, and the close below still happens
+                server.countError();
+                failed.addSuppressed(e);
+                ON_ERROR_FAILED.log("the endpoint's onError threw while handling " + e + " on " + s, failed);
             }
             closeFromApplication(CloseCodes.INTERNAL_ERROR, "internal error");
         }

@@ -15,9 +15,22 @@ package dev.duplex.net;
  * @param queuedBytes         bytes waiting to be sent now, over all sessions
  * @param httpRequests        plain HTTP requests answered (files, handlers, errors), not upgrades
  * @param errors              malformed HTTP requests, protocol violations by peers, and exceptions thrown by
- *                            endpoint callbacks, accept hooks or HTTP handlers
+ *                            endpoint callbacks (onError included), accept hooks or HTTP handlers
+ * @param bufferedBytes       memory held for peers now, counted against the memory budget: queued output (a
+ *                            broadcast counted per recipient) and input of messages still arriving
+ * @param memoryBudget        the memory budget (bytes)
+ * @param connectionsShed     connections closed for the memory budget or the per-connection output cap (1013
+ *                            or 1009)
+ * @param connectionsRejected connections refused with 503 for the global or per-address connection limit
+ * @param handshakeTimeouts   connections dropped for not completing TLS and the HTTP request in time
+ * @param readTimeouts        sessions closed (1008) because a message stopped arriving midway
+ * @param writeTimeouts       sessions closed (1013) because the socket took none of their output for too long
+ * @param acceptFailures      failed accepts (out of file descriptors), each followed by an accept back-off
+ * @param loopsNotTurning     event loops stalled or dead now (see {@link WebSocketServer#health()})
  */
 public record ServerMetrics(int openConnections, int openSessions, long acceptedConnections, long messagesIn,
                             long messagesOut, long bytesIn, long bytesOut, long queuedBytes, long httpRequests,
-                            long errors) {
+                            long errors, long bufferedBytes, long memoryBudget, long connectionsShed,
+                            long connectionsRejected, long handshakeTimeouts, long readTimeouts, long writeTimeouts,
+                            long acceptFailures, int loopsNotTurning) {
 }

@@ -69,6 +69,22 @@ public final class ServerSession {
         connection.closeFromApplication(code, reason);
     }
 
+    /**
+     * Closes for overload or backpressure (e.g. {@link CloseCodes#TRY_AGAIN_LATER} for a slow consumer): drops the
+     * messages queued for this peer and not yet started on the wire, then starts the close handshake, so the close
+     * frame goes out at once instead of behind a backlog the peer is not reading. A frame already partly written
+     * is finished first. Same arguments and idempotence as {@link #close(int, String)}.
+     */
+    public void closeDiscardingBacklog(int code, String reason) {
+        if (!CloseCodes.isValidOnWire(code)) {
+            throw new IllegalArgumentException("close code " + code + " may not be sent");
+        }
+        if (reason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 123) {
+            throw new IllegalArgumentException("close reason longer than 123 UTF-8 bytes");
+        }
+        connection.closeDiscardingBacklog(code, reason);
+    }
+
     /** Bytes queued for this peer and not yet written (engine frames, TLS records, sends in flight to the loop). */
     public long bufferedAmount() {
         return connection.bufferedAmount();

@@ -2,9 +2,12 @@ package dev.duplex.net;
 
 import dev.duplex.core.EncodedFrame;
 import dev.duplex.core.EngineConfig;
+import dev.duplex.core.handshake.HttpHeaders;
+import dev.duplex.core.handshake.ServerHandshake;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -54,6 +57,17 @@ import java.util.function.Consumer;
  * protocol violation closes that connection with the RFC's close code; neither affects other connections or the
  * loops. Unexpected internal errors go to the builder's error handler (stderr by default).
  *
+ * <p><b>Overload:</b> memory held for peers (queued output and input of messages still arriving) is bounded by a
+ * server-wide {@linkplain Builder#memoryBudget budget} (a quarter of the heap by default) and a
+ * {@linkplain Builder#maxBufferedPerConnection per-connection cap}: past them the connections holding the most
+ * are closed with 1013 (output backlog, discarded so the close frame goes out at once) or 1009 (input), and the
+ * rest are served on. A message that stops arriving midway is closed with 1008 after the
+ * {@linkplain Builder#readTimeout read timeout}, output the socket does not take with 1013 after the
+ * {@linkplain Builder#writeTimeout write timeout}. Connections over the {@linkplain Builder#maxConnections
+ * global} or {@linkplain Builder#maxConnectionsPerAddress per-address} limit get HTTP 503 with
+ * {@code Retry-After}. When accepting fails (file descriptors exhausted) the acceptor backs off instead of
+ * spinning. A watchdog checks that every event loop turns: see {@link #health()}.
+ *
  * <p><b>Lifecycle:</b> {@link #start()} binds; {@link #stop()} closes every session with 1001, waits up to the
  * stop timeout, then closes the remaining sockets and ends every thread the server started. Both run once.
  */
@@ -67,6 +81,11 @@ public final class WebSocketServer {
     private final LongAdder acceptedConnections = new LongAdder();
     private final LongAdder httpRequests = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    private final LimitSettings limits;
+    private final OverloadCounters overload = new OverloadCounters();
+    private final MemoryBudget memoryBudget;
+    private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+    private volatile LoopWatchdog watchdog;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final CountDownLatch stopDone = new CountDownLatch(1);
@@ -87,6 +106,16 @@ public final class WebSocketServer {
                 ? StaticFiles.fromClasspath(b.staticClasspathFolder, WebSocketServer.class.getClassLoader())
                 : null;
         this.router = new RequestRouter(b.routes, b.handlers, files, this::handlerFailed);
+        long budget = b.memoryBudget > 0 ? b.memoryBudget : defaultMemoryBudget();
+        this.limits = new LimitSettings(budget, b.maxBufferedPerConnection, b.readTimeout.toNanos(),
+                b.writeTimeout.toNanos(), b.maxConnections, b.maxConnectionsPerAddress, b.watchdogStall.toNanos());
+        this.memoryBudget = new MemoryBudget(budget, connections, overload);
+    }
+
+    /** A quarter of the maximum heap, or 1 GiB when the heap has no limit. */
+    static long defaultMemoryBudget() {
+        long max = Runtime.getRuntime().maxMemory();
+        return max == Long.MAX_VALUE ? 1L << 30 : max / 4;
     }
 
     public static Builder builder() {
@@ -118,7 +147,8 @@ public final class WebSocketServer {
             listener.configureBlocking(false);
             boundAddress = (InetSocketAddress) listener.getLocalAddress();
             EventLoop acceptLoop = loops.get(0);
-            Acceptor acceptor = new Acceptor(listener, this::accepted, config.errorHandler);
+            Acceptor acceptor = new Acceptor(listener, acceptLoop, this::accepted, config.errorHandler,
+                    overload.acceptFailures);
             CountDownLatch registered = new CountDownLatch(1);
             IOException[] failure = new IOException[1];
             acceptLoop.execute(() -> {
@@ -133,6 +163,8 @@ public final class WebSocketServer {
             if (!registered.await(10, TimeUnit.SECONDS) || failure[0] != null) {
                 throw failure[0] != null ? failure[0] : new IOException("the accept loop did not start");
             }
+            watchdog = new LoopWatchdog(loops, limits.watchdogStallNanos(), config.healthListener,
+                    "duplex-watchdog-" + config.port).start();
         } catch (IOException | RuntimeException e) {
             stop();
             throw e;
@@ -185,8 +217,26 @@ public final class WebSocketServer {
         for (ServerSession s : sessions) {
             queued += s.bufferedAmount();
         }
+        ServerHealth health = health();
         return new ServerMetrics(openConnections.get(), sessions.size(), acceptedConnections.sum(), messagesIn,
-                messagesOut, bytesIn, bytesOut, queued, httpRequests.sum(), errors.sum());
+                messagesOut, bytesIn, bytesOut, queued, httpRequests.sum(), errors.sum(), memoryBudget.used(),
+                memoryBudget.limit(), overload.shed.sum(), overload.rejected.sum(), overload.handshakeTimeouts.sum(),
+                overload.readTimeouts.sum(), overload.writeTimeouts.sum(), overload.acceptFailures.sum(),
+                health.stalledLoops() + health.deadLoops());
+    }
+
+    /**
+     * Whether every event loop is turning, as the watchdog last saw it (it checks several times per stall
+     * threshold). Healthy before {@link #start()} and after {@link #stop()}. Any thread; cheap.
+     */
+    public ServerHealth health() {
+        LoopWatchdog w = watchdog;
+        return w == null || stopped.get() ? ServerHealth.HEALTHY : w.health();
+    }
+
+    /** Shorthand for {@code health().healthy()}: false while an event loop is stalled or dead. */
+    public boolean isHealthy() {
+        return health().healthy();
     }
 
     /** A snapshot of the open WebSocket sessions. */
@@ -235,6 +285,10 @@ public final class WebSocketServer {
             return;
         }
         try {
+            LoopWatchdog w = watchdog;
+            if (w != null) {
+                w.stop();
+            }
             closeListener();
             for (ServerConnection c : connections) {
                 c.loop().execute(c::goingAway);
@@ -309,6 +363,18 @@ public final class WebSocketServer {
         errors.increment();
     }
 
+    LimitSettings limitSettings() {
+        return limits;
+    }
+
+    MemoryBudget memoryBudget() {
+        return memoryBudget;
+    }
+
+    OverloadCounters overloadCounters() {
+        return overload;
+    }
+
     void countHttpRequest() {
         httpRequests.increment();
     }
@@ -330,8 +396,16 @@ public final class WebSocketServer {
             Transport transport = config.tls == null ? new PlainTransport(socket)
                     : new TlsTransport(socket, config.tls.newServerEngine());
             ServerConnection connection = new ServerConnection(this, loop, transport, callbackExecutor);
-            openConnections.incrementAndGet();
             acceptedConnections.increment();
+            String refusal = admit(connection, socket);
+            if (refusal != null) {
+                overload.rejected.increment();
+                ByteBuffer response = ByteBuffer.wrap(ServerHandshake.errorResponse(503, null,
+                        HttpHeaders.of("Retry-After", Long.toString(RETRY_AFTER_SECONDS)), refusal));
+                loop.execute(() -> connection.startRejected(response));
+                return;
+            }
+            openConnections.incrementAndGet();
             connections.add(connection);
             loop.execute(connection::start);
         } catch (IOException | RuntimeException e) {
@@ -340,8 +414,42 @@ public final class WebSocketServer {
         }
     }
 
+    /** Seconds a client refused for the connection limits is told to wait ({@code Retry-After}). */
+    static final long RETRY_AFTER_SECONDS = 5;
+
+    /**
+     * The accept loop: checks the connection limits and counts the peer's address; returns why the connection is
+     * refused, or null if it may go on.
+     */
+    private String admit(ServerConnection connection, SocketChannel socket) throws IOException {
+        if (limits.maxConnections() > 0 && openConnections.get() >= limits.maxConnections()) {
+            return "the server is at its connection limit; retry later";
+        }
+        if (limits.maxConnectionsPerAddress() > 0) {
+            InetAddress address = ((InetSocketAddress) socket.getRemoteAddress()).getAddress();
+            boolean[] over = new boolean[1];
+            perAddress.compute(address, (a, n) -> {
+                int count = n == null ? 0 : n;
+                if (count >= limits.maxConnectionsPerAddress()) {
+                    over[0] = true;
+                    return n;
+                }
+                return count + 1;
+            });
+            if (over[0]) {
+                return "too many connections from your address; retry later";
+            }
+            connection.countedAddress(address);
+        }
+        return null;
+    }
+
     void connectionClosed(ServerConnection connection) {
         if (connections.remove(connection)) {
+            InetAddress address = connection.countedAddress();
+            if (address != null) {
+                perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+            }
             openConnections.decrementAndGet();
             synchronized (closedSignal) {
                 closedSignal.notifyAll();
@@ -370,7 +478,9 @@ public final class WebSocketServer {
      * interfaces, port 8080, one loop per core, 10 s handshake timeout, no idle timeout, no pings (30 s pong
      * timeout once enabled), 5 s close timeout, 5 s stop timeout, high-water mark 1 MiB and low-water mark 256 KiB
      * with {@link BackpressurePolicy#PAUSE_READING}, 8 KiB request heads with at most 100 fields, the engine's
-     * default limits (16 MiB messages), callbacks on the event loop.
+     * default limits (16 MiB messages), callbacks on the event loop; overload limits: a memory budget of a quarter
+     * of the heap, 16 MiB of output per connection, 60 s read-progress and write-stall timeouts, no connection
+     * limits, a 10 s watchdog stall threshold.
      */
     public static final class Builder {
         private String host = "0.0.0.0";
@@ -399,6 +509,14 @@ public final class WebSocketServer {
         private Consumer<Throwable> errorHandler = e -> {
             System.err.println("duplex server: " + e);
         };
+        private long memoryBudget;
+        private long maxBufferedPerConnection = 16L << 20;
+        private Duration readTimeout = Duration.ofSeconds(60);
+        private Duration writeTimeout = Duration.ofSeconds(60);
+        private int maxConnections;
+        private int maxConnectionsPerAddress;
+        private Duration watchdogStall = Duration.ofSeconds(10);
+        private Consumer<ServerHealth> healthListener = h -> { };
 
         private Builder() {
         }
@@ -586,6 +704,98 @@ public final class WebSocketServer {
         /** Receives unexpected internal errors (failed accepts, bugs); must not throw. */
         public Builder errorHandler(Consumer<Throwable> handler) {
             this.errorHandler = Objects.requireNonNull(handler);
+            return this;
+        }
+
+        /**
+         * The most memory, over all connections, held for peers: output queued and not yet written (a broadcast
+         * frame counts once per recipient) plus input of messages still arriving. When it is exceeded the
+         * connections holding the most are closed, with 1013 (output backlog, discarded so the close frame goes
+         * out at once) or 1009 (input), until use is back under three quarters of it. Default: a quarter of the
+         * maximum heap ({@link Runtime#maxMemory()}).
+         */
+        public Builder memoryBudget(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("memoryBudget must be at least 1 byte, was " + bytes);
+            }
+            this.memoryBudget = bytes;
+            return this;
+        }
+
+        /**
+         * The most output one connection may have queued, whatever the {@link BackpressurePolicy}: a send that
+         * would go past it is refused and the connection closed with 1013, its backlog discarded. A message sent
+         * while nothing is queued always passes. Default 16 MiB. (Input per connection is bounded by the engine's
+         * maximum message size, 1009.)
+         */
+        public Builder maxBufferedPerConnection(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxBufferedPerConnection must be at least 1, was " + bytes);
+            }
+            this.maxBufferedPerConnection = bytes;
+            return this;
+        }
+
+        /**
+         * Read-progress timeout: a session whose frame or fragmented message stopped arriving midway (no byte for
+         * this long) is closed with 1008; an idle session between messages is not affected (see
+         * {@link #idleTimeout}), nor one whose reading the server paused for backpressure. Checked every half
+         * timeout, so it fires within 1.5 times the value. Zero turns it off. Default 60 s.
+         */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = notNegative(timeout, "readTimeout");
+            return this;
+        }
+
+        /**
+         * Write-stall timeout: a session with queued output of which the socket took nothing for this long (the
+         * peer stopped reading) is closed with 1013, its backlog discarded. Checked every half timeout. Zero turns
+         * it off. Default 60 s.
+         */
+        public Builder writeTimeout(Duration timeout) {
+            this.writeTimeout = notNegative(timeout, "writeTimeout");
+            return this;
+        }
+
+        /**
+         * The most TCP connections open at once (HTTP or WebSocket); one more gets HTTP 503 with
+         * {@code Retry-After: 5} and is closed. Zero (the default) means no limit.
+         */
+        public Builder maxConnections(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("maxConnections must not be negative, was " + max);
+            }
+            this.maxConnections = max;
+            return this;
+        }
+
+        /**
+         * The most connections open at once from one IP address; one more gets HTTP 503 with
+         * {@code Retry-After: 5} and is closed. Zero (the default) means no limit.
+         */
+        public Builder maxConnectionsPerAddress(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("maxConnectionsPerAddress must not be negative, was " + max);
+            }
+            this.maxConnectionsPerAddress = max;
+            return this;
+        }
+
+        /**
+         * How long an event loop may go without running a task before the watchdog reports it stalled (see
+         * {@link WebSocketServer#health()}). Default 10 s.
+         */
+        public Builder watchdog(Duration stallThreshold) {
+            this.watchdogStall = positive(stallThreshold, "watchdog stall threshold");
+            return this;
+        }
+
+        /**
+         * Called on the watchdog thread whenever the server's health changes (a loop stalls, recovers or dies);
+         * must be quick and must not throw. Default: nothing.
+         */
+        public Builder healthListener(Consumer<ServerHealth> listener) {
+            this.healthListener = Objects.requireNonNull(listener);
             return this;
         }
 

@@ -1,0 +1,92 @@
+package dev.duplex.net;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The server-wide budget for memory held on behalf of peers: output queued and not yet written (including sends
+ * handed to a loop and not queued yet) and input buffered for messages still arriving. Connections report their
+ * changes as additions (a {@link LongAdder}, so the per-message cost is an uncontended add); when the sum passes the
+ * limit, one thread at a time runs a shedding pass that closes the connections holding the most until the projected
+ * use is back under three quarters of the limit. Those connections get 1013 (their output backlog, which is
+ * discarded so the close frame goes out at once) or 1009 (input too big), and everyone else keeps being served.
+ *
+ * <p><b>Threading:</b> thread-safe. The pass reads other loops' connections through volatile fields and closes them
+ * by hopping to their loops.
+ */
+final class MemoryBudget {
+    private static final long MIN_PASS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+    private final long limit;
+    private final Iterable<ServerConnection> connections;
+    private final OverloadCounters counters;
+    private final LongAdder used = new LongAdder();
+    private final AtomicBoolean passRunning = new AtomicBoolean();
+    private volatile long nextPassNanos = System.nanoTime();
+
+    MemoryBudget(long limit, Iterable<ServerConnection> connections, OverloadCounters counters) {
+        this.limit = limit;
+        this.connections = connections;
+        this.counters = counters;
+    }
+
+    long limit() {
+        return limit;
+    }
+
+    long used() {
+        return used.sum();
+    }
+
+    void add(long delta) {
+        used.add(delta);
+    }
+
+    /** After a connection's holding grew: sheds if the budget is exceeded. */
+    void grew() {
+        if (used.sum() > limit) {
+            shed();
+        }
+    }
+
+    private void shed() {
+        long now = System.nanoTime();
+        if (now - nextPassNanos < 0 || !passRunning.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            List<Candidate> candidates = new ArrayList<>();
+            long releasing = 0;
+            for (ServerConnection c : connections) {
+                long held = c.heldBytes();
+                if (c.isShed()) {
+                    releasing += held;
+                } else if (held > 0) {
+                    candidates.add(new Candidate(c, held));
+                }
+            }
+            long excess = used.sum() - releasing - limit / 4 * 3;
+            if (excess > 0) {
+                candidates.sort((a, b) -> Long.compare(b.held, a.held)); // held values are a snapshot
+                for (Candidate c : candidates) {
+                    if (excess <= 0) {
+                        break;
+                    }
+                    if (c.connection.shed("server memory budget exceeded")) {
+                        counters.shed.increment();
+                        excess -= c.held;
+                    }
+                }
+            }
+        } finally {
+            nextPassNanos = System.nanoTime() + MIN_PASS_INTERVAL_NANOS;
+            passRunning.set(false);
+        }
+    }
+
+    private record Candidate(ServerConnection connection, long held) {
+    }
+}
