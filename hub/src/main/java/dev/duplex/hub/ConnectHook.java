@@ -10,8 +10,10 @@ import java.util.Map;
 /**
  * The {@code /hub} handshake check: reads {@code ?name=} and the token ({@code ?token=} or an
  * {@code Authorization: Bearer} header). With a token secret configured, a missing or invalid token is
- * answered 401; the token's {@code name} claim wins over the query. Without one, everyone gets every right.
- * Runs on an event loop: HMAC verification is cheap.
+ * answered 401 (so is a token without {@code exp} when the hub requires one); the token's {@code name} claim wins
+ * over the query and its {@code exp} becomes the identity's close time. Without a secret, everyone gets every
+ * right. {@code /echo} and {@code /broadcast} use the same check (see {@link #then}). Runs on an event loop: HMAC
+ * verification is cheap.
  */
 final class ConnectHook implements AcceptHook {
     private final TokenVerifier verifier;
@@ -41,9 +43,32 @@ final class ConnectHook implements AcceptHook {
         try {
             Identity claimed = verifier.verify(token);
             String name = DisplayNames.clean(claimed.name());
-            return Acceptance.accept(new Identity(name != null ? name : queryName, claimed.rights()));
+            return Acceptance.accept(new Identity(name != null ? name : queryName, claimed.rights(),
+                    claimed.closeAtMillis()));
         } catch (JWTVerificationException e) {
-            return Acceptance.reject(401, "invalid token");
+            return Acceptance.reject(401, TokenVerifier.NO_EXP.equals(e.getMessage()) ? e.getMessage() : "invalid token");
         }
+    }
+
+    /** True when a token is required. */
+    boolean requiresToken() {
+        return verifier != null;
+    }
+
+    /**
+     * This check, then {@code next} if it accepted: a rejection by the token check wins (a missing token is told
+     * before anything about the path). Without a secret, {@code next} alone (or accept-all if null).
+     */
+    AcceptHook then(AcceptHook next) {
+        if (verifier == null) {
+            return next != null ? next : AcceptHook.ACCEPT_ALL;
+        }
+        return request -> {
+            Acceptance token = check(request);
+            if (!token.isAccepted() || next == null) {
+                return token;
+            }
+            return next.check(request);
+        };
     }
 }

@@ -11,4 +11,7 @@ final class Counters {
     final LongAdder replayed = new LongAdder();
     final LongAdder errors = new LongAdder();
     final LongAdder slowConsumersClosed = new LongAdder();
+    final LongAdder topicsReclaimed = new LongAdder();
+    final LongAdder topicCreationsRefused = new LongAdder();
+    final LongAdder tokenExpiriesClosed = new LongAdder();
 }

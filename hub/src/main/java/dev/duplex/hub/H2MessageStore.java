@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Messages in an embedded H2 database ({@code hub.mv.db} in the data folder), one JDBC connection used by the
@@ -37,6 +38,14 @@ final class H2MessageStore implements MessageStore {
     private PreparedStatement select;
     private PreparedStatement pruneSeq;
     private PreparedStatement pruneAge;
+    private PreparedStatement removeMessages;
+    private PreparedStatement removeTopic;
+    private String storeId;
+
+    /** The database file in {@code directory}. */
+    static Path file(Path directory) {
+        return directory.resolve("hub.mv.db");
+    }
 
     /** @throws HubException ({@code internal}) if the folder cannot be created or another hub holds its lock */
     H2MessageStore(Path directory) {
@@ -66,6 +75,14 @@ final class H2MessageStore implements MessageStore {
                 s.execute("CREATE TABLE IF NOT EXISTS hub_message (topic VARCHAR(64) NOT NULL, seq BIGINT NOT NULL,"
                         + " ts BIGINT NOT NULL, from_session VARCHAR(64) NOT NULL, from_name VARCHAR(200) NOT NULL,"
                         + " data VARCHAR(1000000) NOT NULL, PRIMARY KEY (topic, seq))");
+                s.execute("CREATE TABLE IF NOT EXISTS hub_meta (k VARCHAR(64) PRIMARY KEY, v VARCHAR(200) NOT NULL)");
+                try (ResultSet r = s.executeQuery("SELECT v FROM hub_meta WHERE k = 'store'")) {
+                    storeId = r.next() ? r.getString(1) : null;
+                }
+                if (storeId == null) {
+                    storeId = UUID.randomUUID().toString();
+                    s.execute("INSERT INTO hub_meta VALUES ('store', '" + storeId + "')");
+                }
             }
             db.setAutoCommit(false);
             insert = db.prepareStatement("INSERT INTO hub_message VALUES (?, ?, ?, ?, ?, ?)");
@@ -74,6 +91,8 @@ final class H2MessageStore implements MessageStore {
                     + " WHERE topic = ? AND seq > ? AND ts >= ? ORDER BY seq LIMIT ?");
             pruneSeq = db.prepareStatement("DELETE FROM hub_message WHERE topic = ? AND seq <= ?");
             pruneAge = db.prepareStatement("DELETE FROM hub_message WHERE ts < ?");
+            removeMessages = db.prepareStatement("DELETE FROM hub_message WHERE topic = ?");
+            removeTopic = db.prepareStatement("DELETE FROM hub_topic WHERE topic = ?");
             db.commit();
         } catch (SQLException e) {
             throw cannotOpen(e);
@@ -112,6 +131,26 @@ final class H2MessageStore implements MessageStore {
             return out;
         } catch (SQLException e) {
             throw failure("loading topics", e);
+        }
+    }
+
+    @Override
+    public String storeId() {
+        return storeId;
+    }
+
+    @Override
+    public void removeTopics(List<String> topics) {
+        try {
+            for (String t : topics) {
+                removeMessages.setString(1, t);
+                removeMessages.executeUpdate();
+                removeTopic.setString(1, t);
+                removeTopic.executeUpdate();
+            }
+            db.commit();
+        } catch (SQLException e) {
+            throw failure("removing topics", e);
         }
     }
 

@@ -83,14 +83,19 @@ public final class Hub implements AutoCloseable {
         this.store = b.storeForTests != null ? b.storeForTests
                 : b.dataDirectory != null ? new H2MessageStore(b.dataDirectory)
                 : new MemoryMessageStore(b.retention.maxMessages());
+        SeqHighWater seqs = b.dataDirectory != null && b.storeForTests == null
+                ? SeqHighWater.inDirectory(b.dataDirectory, H2MessageStore.file(b.dataDirectory), b.acceptEmptyStore)
+                : SeqHighWater.inMemory();
         Replies replies = new Replies(new JsonFactory());
         this.core = new HubCore(store, b.retention, limits, b.clock, b.fanoutForTests != null ? b.fanoutForTests
-                : fanout, replies, counters, b.errorHandler);
+                : fanout, replies, counters, b.errorHandler, seqs);
         this.writer = new Writer(core, b.errorHandler, b.pruneIntervalMillis);
-        this.hubEndpoint = new HubEndpoint(core, writer, new RequestParser(), replies, limits, counters);
+        core.control(writer::submitControl);
+        this.hubEndpoint = new HubEndpoint(core, writer, new RequestParser(), replies, limits, counters, b.clock);
         this.broadcastEndpoint = new BroadcastEndpoint(fanout, limits);
         this.echoEndpoint = new EchoEndpoint(limits.maxMessageBytes());
-        this.connectHook = new ConnectHook(b.tokenSecret != null ? new TokenVerifier(b.tokenSecret) : null);
+        this.connectHook = new ConnectHook(b.tokenSecret != null
+                ? new TokenVerifier(b.tokenSecret, b.requireTokenExp, b.tokenLeewaySeconds) : null);
         writer.start();
     }
 
@@ -115,9 +120,11 @@ public final class Hub implements AutoCloseable {
             throw new IllegalStateException("a hub serves one server; install was called before");
         }
         server.endpoint(HUB_PATH, hubEndpoint, options(connectHook));
-        server.endpoint(ECHO_PATH, echoEndpoint, options(null));
-        server.endpoint(BROADCAST_PATH, broadcastEndpoint, options(broadcastEndpoint));
-        server.endpoint(BROADCAST_PATH + "/*", broadcastEndpoint, options(broadcastEndpoint));
+        // with a token secret, the raw endpoints need a valid token too (no rights apply there)
+        server.endpoint(ECHO_PATH, echoEndpoint, options(connectHook.requiresToken() ? connectHook : null));
+        dev.duplex.net.AcceptHook broadcastHook = connectHook.then(broadcastEndpoint);
+        server.endpoint(BROADCAST_PATH, broadcastEndpoint, options(broadcastHook));
+        server.endpoint(BROADCAST_PATH + "/*", broadcastEndpoint, options(broadcastHook));
         return server;
     }
 
@@ -224,7 +231,8 @@ public final class Hub implements AutoCloseable {
     public HubMetrics metrics() {
         return new HubMetrics(counters.connections.sum(), core.topics.size(), counters.published.sum(),
                 counters.delivered.sum(), counters.stored.sum(), counters.replayed.sum(), counters.errors.sum(),
-                counters.slowConsumersClosed.sum());
+                counters.slowConsumersClosed.sum(), counters.topicsReclaimed.sum(),
+                counters.topicCreationsRefused.sum(), counters.tokenExpiriesClosed.sum());
     }
 
     public HubLimits limits() {
@@ -286,6 +294,9 @@ public final class Hub implements AutoCloseable {
         private Retention retention = new Retention(1000, Duration.ofHours(24));
         private HubLimits limits = HubLimits.defaults();
         private byte[] tokenSecret;
+        private boolean requireTokenExp;
+        private long tokenLeewaySeconds = TokenVerifier.DEFAULT_LEEWAY_SECONDS;
+        private boolean acceptEmptyStore;
         private PerMessageDeflate compression;
         private Clock clock = Clock.systemUTC();
         private long pruneIntervalMillis = 1_000;
@@ -325,14 +336,35 @@ public final class Hub implements AutoCloseable {
 
         /**
          * Requires an HS256 token on {@code /hub} ({@code ?token=} or {@code Authorization: Bearer}) signed with
-         * this secret (at least 32 bytes); its claims give the name and the publish/subscribe rights. The array
-         * is copied.
+         * this secret (at least 32 bytes); its claims give the name and the publish/subscribe rights. {@code /echo}
+         * and {@code /broadcast} then require a valid token too (rights do not apply there). The array is copied.
          */
         public Builder tokenSecret(byte[] secret) {
             if (secret.length < 32) {
                 throw new IllegalArgumentException("an HS256 secret needs at least 32 bytes, got " + secret.length);
             }
             this.tokenSecret = secret.clone();
+            return this;
+        }
+
+        /**
+         * With {@link #tokenSecret}: refuse (401 at the handshake) tokens without an {@code exp} claim. Tokens
+         * with one are always enforced: at the handshake, and on open connections, which are closed with 4001
+         * ("token expired") once {@code exp} (plus 5 s leeway) passes. Default: false.
+         */
+        public Builder requireTokenExp(boolean require) {
+            this.requireTokenExp = require;
+            return this;
+        }
+
+        /**
+         * With {@link #dataDirectory}: start even if the database file ({@code hub.mv.db}) was deleted, emptied
+         * or replaced while the folder's {@code hub.seq} says sequence numbers were given; numbering then
+         * continues above that high-water mark. Default false: {@link Hub#ready()} fails with a one-line
+         * {@link HubException} naming the file, so sequence numbers are never reused by accident.
+         */
+        public Builder acceptEmptyStore(boolean accept) {
+            this.acceptEmptyStore = accept;
             return this;
         }
 
@@ -345,6 +377,11 @@ public final class Hub implements AutoCloseable {
         /** Receives unexpected failures (storage errors, listener exceptions); stderr by default. Must not throw. */
         public Builder errorHandler(Consumer<Throwable> handler) {
             this.errorHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        Builder tokenLeeway(Duration leeway) {
+            this.tokenLeewaySeconds = leeway.toSeconds();
             return this;
         }
 

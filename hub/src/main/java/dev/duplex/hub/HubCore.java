@@ -5,8 +5,10 @@ import dev.duplex.core.CloseCodes;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -25,6 +27,8 @@ final class HubCore {
     static final int REPLAY_CHUNK_BYTES = 256 * 1024;
     static final int REPLAY_READ = 128;
     static final long AGE_PRUNE_INTERVAL_MILLIS = 60_000;
+    /** Close code for a connection whose token expired (an application code: reconnect with a fresh token). */
+    static final int TOKEN_EXPIRED = 4001;
 
     private final MessageStore store;
     private final Retention retention;
@@ -34,6 +38,12 @@ final class HubCore {
     private final Replies replies;
     private final Counters counters;
     private final Consumer<Throwable> errorHandler;
+    private final SeqHighWater seqs;
+    /** Queues a control command on the writer; false if the hub is closing. Set once by the hub. */
+    private volatile java.util.function.Predicate<Command> control = c -> false;
+    /** Open connections whose token expires, soonest first. Writer thread. */
+    private final TreeSet<HubConnection> expiring = new TreeSet<>(
+            Comparator.comparingLong((HubConnection c) -> c.closeAtMillis).thenComparing(c -> c.member().session()));
     final List<HubListener> listeners = new CopyOnWriteArrayList<>();
     final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
 
@@ -43,7 +53,7 @@ final class HubCore {
     private long lastAgePrune;
 
     HubCore(MessageStore store, Retention retention, HubLimits limits, Clock clock, Fanout fanout, Replies replies,
-            Counters counters, Consumer<Throwable> errorHandler) {
+            Counters counters, Consumer<Throwable> errorHandler, SeqHighWater seqs) {
         this.store = store;
         this.retention = retention;
         this.limits = limits;
@@ -52,16 +62,39 @@ final class HubCore {
         this.replies = replies;
         this.counters = counters;
         this.errorHandler = errorHandler;
+        this.seqs = seqs;
+    }
+
+    /** Where {@link #closeAfterCommitted} queues its close; the hub sets it once, before any connection. */
+    void control(java.util.function.Predicate<Command> submitControl) {
+        this.control = submitControl;
     }
 
     // ------------------------------------------------------------------------------------- any thread
 
-    /** Sends an error reply; a connection that provokes too many is closed with 1008. Any thread. */
+    /**
+     * Sends an error reply; a connection that provokes too many is closed with 1008 (after the acks of what it
+     * had committed already: see {@link #closeAfterCommitted}). Any thread.
+     */
     void sendError(HubConnection c, String id, ErrorCode code, String message) {
         counters.errors.increment();
         c.out().send(replies.error(id, code, message));
         if (!c.errors.tryTake(System.nanoTime())) {
-            c.out().close(CloseCodes.POLICY_VIOLATION, "too many errors");
+            closeAfterCommitted(c, CloseCodes.POLICY_VIOLATION, "too many errors");
+        }
+    }
+
+    /**
+     * Closes {@code c} with {@code code} once everything it sent before is handled: from now on its requests are
+     * ignored, and the close is queued on the writer behind its publishes, so every publish that is committed
+     * gets its ack (and reaches subscribers) before the close frame. Only the first call counts. Any thread.
+     */
+    void closeAfterCommitted(HubConnection c, int code, String reason) {
+        if (!c.closing.compareAndSet(false, true)) {
+            return;
+        }
+        if (!control.test(new Command.Action(hub -> hub.closeNow(c, code, reason)))) {
+            c.out().close(code, reason); // the hub is closing: nothing more will be committed
         }
     }
 
@@ -74,24 +107,37 @@ final class HubCore {
      */
     void open() {
         store.open();
-        for (MessageStore.TopicState s : store.loadTopics()) {
-            topics.put(s.topic(), new Topic(s.topic(), s.lastSeq(), s.lastTimestamp()));
+        List<MessageStore.TopicState> loaded = store.loadTopics();
+        long maxLoaded = 0;
+        for (MessageStore.TopicState s : loaded) {
+            maxLoaded = Math.max(maxLoaded, s.lastSeq());
+        }
+        long raise = seqs.open(store.storeId(), maxLoaded);
+        for (MessageStore.TopicState s : loaded) {
+            Topic t = new Topic(s.topic(), Math.max(raise, s.lastSeq()), s.lastTimestamp());
+            t.inStore = true;
+            topics.put(s.topic(), t);
         }
         lastAgePrune = clock.millis();
     }
 
     /** Gives the message its seq and writes it into the open transaction; {@link #flush} commits and delivers. */
     void append(Command.Publish p) {
-        Topic t = topic(p.topic());
+        Topic t = topics.get(p.topic());
         if (t == null) {
-            refuse(p, ErrorCode.TOO_MANY_TOPICS, "the hub keeps at most " + limits.maxTopics() + " topics");
-            return;
+            ErrorCode refused = mayCreateTopic(p.from());
+            if (refused != null) {
+                refuse(p, refused, refusal(refused));
+                return;
+            }
+            t = createTopic(p.topic());
         }
         long ts = Math.max(clock.millis(), t.lastTimestamp);
         long seq = t.lastSeq + 1;
         Member from = p.from() == null ? Member.SERVER : p.from().member();
         StoredMessage m = new StoredMessage(t.name, seq, ts, from.session(), from.name(), p.data());
         try {
+            seqs.beforeAssigning(seq);
             store.append(m);
         } catch (RuntimeException e) {
             counters.errors.increment();
@@ -136,6 +182,7 @@ final class HubCore {
         for (Topic t : touched) {
             t.committedSeq = t.lastSeq;
             t.prunePending = true;
+            t.inStore = true;
         }
         counters.stored.add(pendingMessages.size());
         counters.published.add(pendingMessages.size());
@@ -168,10 +215,14 @@ final class HubCore {
                     "at most " + limits.maxTopicsPerConnection() + " topics per connection");
             return;
         }
-        Topic t = topic(r.topic());
+        Topic t = topics.get(r.topic());
         if (t == null) {
-            sendError(c, r.id(), ErrorCode.TOO_MANY_TOPICS, "the hub keeps at most " + limits.maxTopics() + " topics");
-            return;
+            ErrorCode refused = mayCreateTopic(c);
+            if (refused != null) {
+                sendError(c, r.id(), refused, refusal(refused));
+                return;
+            }
+            t = createTopic(r.topic());
         }
         c.topics.put(t.name, t);
         t.members.add(c);
@@ -222,6 +273,9 @@ final class HubCore {
             return;
         }
         c.gone = true;
+        if (c.closeAtMillis != 0) {
+            expiring.remove(c);
+        }
         c.replays.clear();
         List<Topic> left = new ArrayList<>(c.topics.values());
         c.topics.clear();
@@ -256,6 +310,71 @@ final class HubCore {
         }
     }
 
+    /** A connection opened with an expiring token: it is closed by {@link #expireTokens} once that time passes. */
+    void watchExpiry(HubConnection c) {
+        if (!c.gone && c.closeAtMillis != 0) {
+            expiring.add(c);
+        }
+    }
+
+    /** Closes (4001) the connections whose token expired; runs on every writer tick. */
+    void expireTokens() {
+        long now = clock.millis();
+        while (!expiring.isEmpty() && expiring.first().closeAtMillis <= now) {
+            HubConnection c = expiring.pollFirst();
+            if (c.closing.compareAndSet(false, true)) {
+                closeNow(c, TOKEN_EXPIRED, "token expired");
+            }
+        }
+    }
+
+    /**
+     * The close decided by {@link #closeAfterCommitted} or {@link #expireTokens}; runs after a flush, so the acks
+     * of everything the connection had committed were sent before this close.
+     */
+    void closeNow(HubConnection c, int code, String reason) {
+        if (code == TOKEN_EXPIRED) {
+            counters.tokenExpiriesClosed.increment();
+        }
+        c.out().close(code, reason);
+        disconnect(c);
+    }
+
+    /**
+     * Reclaims the topics nobody needs: no subscriber and no history kept (none stored, all older than the
+     * retention age, or a retention of 0 messages). They leave memory and the store; the reclaim floor is raised
+     * above their last seq first, so a topic that comes back continues above every number it gave.
+     */
+    void reclaimIdleTopics() {
+        long minTimestamp = retention.minTimestamp(clock.millis());
+        List<Topic> idle = new ArrayList<>();
+        long maxSeq = 0;
+        for (Topic t : topics.values()) {
+            if (t.members.isEmpty() && t.lastSeq == t.committedSeq
+                    && (retention.maxMessages() == 0 || t.lastTimestamp < minTimestamp)) {
+                idle.add(t);
+                maxSeq = Math.max(maxSeq, t.lastSeq);
+            }
+        }
+        if (idle.isEmpty()) {
+            return;
+        }
+        seqs.reclaiming(maxSeq);
+        List<String> stored = new ArrayList<>();
+        for (Topic t : idle) {
+            if (t.inStore) {
+                stored.add(t.name);
+            }
+        }
+        if (!stored.isEmpty()) {
+            store.removeTopics(stored);
+        }
+        for (Topic t : idle) {
+            topics.remove(t.name, t);
+        }
+        counters.topicsReclaimed.add(idle.size());
+    }
+
     /** Fails whatever waits in the open transaction (the hub is closing). */
     void abandonPending(String why) {
         for (Command.Publish p : pendingCommands) {
@@ -274,15 +393,26 @@ final class HubCore {
 
     // ------------------------------------------------------------------------------------------ internals
 
-    private Topic topic(String name) {
-        Topic t = topics.get(name);
-        if (t == null) {
-            if (topics.size() >= limits.maxTopics()) {
-                return null;
-            }
-            t = new Topic(name, 0, 0);
-            topics.put(name, t);
+    /** Why {@code by} (null: server code) may not create a topic now, or null if it may. */
+    private ErrorCode mayCreateTopic(HubConnection by) {
+        if (topics.size() >= limits.maxTopics()) {
+            return ErrorCode.TOO_MANY_TOPICS;
         }
+        if (by != null && !by.topicCreations.tryTake(System.nanoTime())) {
+            counters.topicCreationsRefused.increment();
+            return ErrorCode.TOPIC_RATE_LIMITED;
+        }
+        return null;
+    }
+
+    private String refusal(ErrorCode code) {
+        return code == ErrorCode.TOO_MANY_TOPICS ? "the hub keeps at most " + limits.maxTopics() + " topics"
+                : "at most " + limits.topicCreationsPerSecond() + " new topics per second";
+    }
+
+    private Topic createTopic(String name) {
+        Topic t = new Topic(name, seqs.floor(), 0);
+        topics.put(name, t);
         return t;
     }
 

@@ -4,6 +4,7 @@ import dev.duplex.net.Endpoint;
 import dev.duplex.net.ServerSession;
 
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,16 +19,18 @@ final class HubEndpoint implements Endpoint {
     private final Replies replies;
     private final HubLimits limits;
     private final Counters counters;
+    private final Clock clock;
     private final AtomicLong sessionIds = new AtomicLong();
 
     HubEndpoint(HubCore core, Writer writer, RequestParser parser, Replies replies, HubLimits limits,
-                Counters counters) {
+                Counters counters, Clock clock) {
         this.core = core;
         this.writer = writer;
         this.parser = parser;
         this.replies = replies;
         this.limits = limits;
         this.counters = counters;
+        this.clock = clock;
     }
 
     @Override
@@ -41,9 +44,13 @@ final class HubEndpoint implements Endpoint {
     HubConnection open(Identity identity, Outbox out) {
         String id = "s" + sessionIds.incrementAndGet();
         Member member = new Member(id, identity.name() != null ? identity.name() : "guest-" + id);
-        HubConnection c = new HubConnection(member, identity.rights(), out, limits, System.nanoTime());
+        HubConnection c = new HubConnection(member, identity.rights(), out, limits, System.nanoTime(),
+                identity.closeAtMillis());
         counters.connections.increment();
         out.send(replies.welcome(member, limits));
+        if (c.closeAtMillis != 0) {
+            writer.submitControl(new Command.Action(hub -> hub.watchExpiry(c)));
+        }
         return c;
     }
 
@@ -54,8 +61,15 @@ final class HubEndpoint implements Endpoint {
         }
     }
 
-    /** One request from {@code c}. */
+    /** One request from {@code c}; ignored once the hub decided to close it. */
     void handle(HubConnection c, String text) {
+        if (c.closing.get()) {
+            return;
+        }
+        if (c.closeAtMillis != 0 && clock.millis() >= c.closeAtMillis) {
+            core.closeAfterCommitted(c, HubCore.TOKEN_EXPIRED, "token expired");
+            return;
+        }
         long now = System.nanoTime();
         if (Utf8Length.of(text, limits.maxMessageBytes()) > limits.maxMessageBytes()) {
             core.sendError(c, null, ErrorCode.TOO_LARGE,

@@ -5,7 +5,8 @@ package dev.duplex.hub;
  * {@link #builder()}.
  *
  * <p>Defaults: 64 KiB messages, 50 publishes per second per connection (bursts of 100), 200 requests of any
- * kind per second (bursts of 400), 32 topics per connection, 10,000 topics per hub, 100 members listed in
+ * kind per second (bursts of 400), 32 topics per connection, 10,000 topics per hub, 10 new topics per second per
+ * connection (bursts of 50), 100 members listed in
  * {@code subscribed}, presence events in topics of up to 1,000 members, 4 MiB of unsent data per connection
  * before it is closed as a slow consumer, 20 errors (refilled at one per second) before a connection is closed
  * for abuse.
@@ -24,6 +25,8 @@ public final class HubLimits {
     private final int maxPresenceMembers;
     private final long maxOutboundBytes;
     private final int maxErrorBurst;
+    private final int topicCreationsPerSecond;
+    private final int topicCreationBurst;
 
     private HubLimits(Builder b) {
         this.maxMessageBytes = b.maxMessageBytes;
@@ -37,6 +40,8 @@ public final class HubLimits {
         this.maxPresenceMembers = b.maxPresenceMembers;
         this.maxOutboundBytes = b.maxOutboundBytes;
         this.maxErrorBurst = b.maxErrorBurst;
+        this.topicCreationsPerSecond = b.topicCreationsPerSecond;
+        this.topicCreationBurst = b.topicCreationBurst;
     }
 
     public static HubLimits defaults() {
@@ -79,7 +84,10 @@ public final class HubLimits {
         return maxTopicsPerConnection;
     }
 
-    /** Distinct topics the hub keeps; a publish or subscribe that would create one more gets {@code too_many_topics}. */
+    /**
+     * Live topics the hub keeps (topics with no subscriber and no kept history are reclaimed); a publish or
+     * subscribe that would create one more gets {@code too_many_topics}.
+     */
     public int maxTopics() {
         return maxTopics;
     }
@@ -107,6 +115,19 @@ public final class HubLimits {
         return maxErrorBurst;
     }
 
+    /**
+     * Sustained topic creations per second per connection: a publish or subscribe that would create a topic
+     * beyond the bucket gets {@code topic_rate_limited}. Publishes by server code are not limited.
+     */
+    public int topicCreationsPerSecond() {
+        return topicCreationsPerSecond;
+    }
+
+    /** Topics a connection may create at once before {@link #topicCreationsPerSecond()} applies. */
+    public int topicCreationBurst() {
+        return topicCreationBurst;
+    }
+
     @Override
     public String toString() {
         return "HubLimits[maxMessageBytes=" + maxMessageBytes + ", publishPerSecond=" + publishPerSecond
@@ -114,7 +135,8 @@ public final class HubLimits {
                 + ", requestBurst=" + requestBurst + ", maxTopicsPerConnection=" + maxTopicsPerConnection
                 + ", maxTopics=" + maxTopics + ", maxMembersShown=" + maxMembersShown
                 + ", maxPresenceMembers=" + maxPresenceMembers + ", maxOutboundBytes=" + maxOutboundBytes
-                + ", maxErrorBurst=" + maxErrorBurst + "]";
+                + ", maxErrorBurst=" + maxErrorBurst + ", topicCreationsPerSecond=" + topicCreationsPerSecond
+                + ", topicCreationBurst=" + topicCreationBurst + "]";
     }
 
     /** Builds {@link HubLimits}; not thread-safe. Every setter rejects values below 1. */
@@ -130,6 +152,8 @@ public final class HubLimits {
         private int maxPresenceMembers = 1_000;
         private long maxOutboundBytes = 4L << 20;
         private int maxErrorBurst = 20;
+        private int topicCreationsPerSecond = 10;
+        private int topicCreationBurst = 50;
 
         private Builder() {
         }
@@ -187,6 +211,13 @@ public final class HubLimits {
 
         public Builder maxErrorBurst(int n) {
             this.maxErrorBurst = positive(n, "maxErrorBurst");
+            return this;
+        }
+
+        /** Sustained rate and burst of topic creations per connection. */
+        public Builder topicCreationRate(int perSecond, int burst) {
+            this.topicCreationsPerSecond = positive(perSecond, "topicCreationsPerSecond");
+            this.topicCreationBurst = positive(burst, "topicCreationBurst");
             return this;
         }
 

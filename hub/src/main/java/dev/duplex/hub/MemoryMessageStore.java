@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Keeps messages in memory only (tests, embedding without persistence): gone when the hub closes. Each topic
@@ -15,6 +16,7 @@ final class MemoryMessageStore implements MessageStore {
     private final int maxMessages;
     private final Map<String, ArrayDeque<StoredMessage>> messages = new HashMap<>();
     private final Map<String, Long> lastSeq = new HashMap<>();
+    private final String id = UUID.randomUUID().toString();
 
     MemoryMessageStore(int maxMessages) {
         this.maxMessages = maxMessages;
@@ -33,6 +35,19 @@ final class MemoryMessageStore implements MessageStore {
             out.add(new TopicState(topic, seq, q == null || q.isEmpty() ? 0 : q.peekLast().timestamp()));
         });
         return out;
+    }
+
+    @Override
+    public String storeId() {
+        return id;
+    }
+
+    @Override
+    public void removeTopics(List<String> topics) {
+        for (String t : topics) {
+            messages.remove(t);
+            lastSeq.remove(t);
+        }
     }
 
     @Override

@@ -21,8 +21,17 @@ interface MessageStore extends AutoCloseable {
      */
     void open();
 
-    /** Every topic that ever got a message. */
+    /** Every topic that got a message and was not {@link #removeTopics removed} since. */
     List<TopicState> loadTopics();
+
+    /**
+     * This store's identity, created with it and kept as long as it is (a new or emptied store has a new one):
+     * lets the hub tell that the store it numbered messages in is gone. Called after {@link #open}.
+     */
+    String storeId();
+
+    /** Deletes the topics' messages and last sequence numbers; committed at once. */
+    void removeTopics(List<String> topics);
 
     void append(StoredMessage message);
 

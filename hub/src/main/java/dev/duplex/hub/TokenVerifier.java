@@ -8,26 +8,42 @@ import com.auth0.jwt.interfaces.Claim;
 import com.auth0.jwt.interfaces.DecodedJWT;
 
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 
 /**
  * Verifies HS256 connect tokens and turns their claims into an {@link Identity}: {@code name} (string),
  * {@code publish} and {@code subscribe} (arrays of {@link TopicPattern}s; a missing claim grants nothing).
- * {@code exp} and {@code nbf} are checked when present, with 5 s leeway. Thread-safe.
+ * {@code exp} and {@code nbf} are checked when present, with a leeway (5 s by default); with {@code requireExp} a
+ * token without {@code exp} is refused. The identity's {@link Identity#closeAtMillis()} is {@code exp} plus the
+ * leeway. Thread-safe.
  */
 final class TokenVerifier {
-    private final JWTVerifier verifier;
+    static final long DEFAULT_LEEWAY_SECONDS = 5;
+    static final String NO_EXP = "the token has no exp claim; this hub requires one";
 
-    TokenVerifier(byte[] secret) {
-        this.verifier = JWT.require(Algorithm.HMAC256(secret)).acceptLeeway(5).build();
+    private final JWTVerifier verifier;
+    private final boolean requireExp;
+    private final long leewayMillis;
+
+    TokenVerifier(byte[] secret, boolean requireExp, long leewaySeconds) {
+        this.verifier = JWT.require(Algorithm.HMAC256(secret)).acceptLeeway(leewaySeconds).build();
+        this.requireExp = requireExp;
+        this.leewayMillis = leewaySeconds * 1000;
     }
 
-    /** @throws JWTVerificationException for a malformed, badly signed, expired or not-yet-valid token */
+    /** @throws JWTVerificationException for a malformed, badly signed, expired or not-yet-valid token, or one
+     *                                   without {@code exp} when it is required (message {@link #NO_EXP}) */
     Identity verify(String token) {
         DecodedJWT jwt = verifier.verify(token);
+        Date exp = jwt.getExpiresAt();
+        if (exp == null && requireExp) {
+            throw new JWTVerificationException(NO_EXP);
+        }
         Claim name = jwt.getClaim("name");
         return new Identity(name.isMissing() || name.isNull() ? null : name.asString(),
-                new Rights(patterns(jwt.getClaim("publish")), patterns(jwt.getClaim("subscribe"))));
+                new Rights(patterns(jwt.getClaim("publish")), patterns(jwt.getClaim("subscribe"))),
+                exp == null ? 0 : exp.getTime() + leewayMillis);
     }
 
     private static List<TopicPattern> patterns(Claim claim) {

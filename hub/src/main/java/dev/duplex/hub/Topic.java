@@ -20,6 +20,8 @@ final class Topic {
     long lastTimestamp;
     /** Whether messages were stored since the last count-based prune. Writer thread. */
     boolean prunePending;
+    /** Whether the store may hold a row or messages of this topic (it was loaded or got a commit). Writer thread. */
+    boolean inStore;
 
     /** Every subscriber, live or still replaying. */
     final Set<HubConnection> members = ConcurrentHashMap.newKeySet();

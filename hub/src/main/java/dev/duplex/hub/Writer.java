@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 /**
  * The hub's single writer thread: first opens the store ({@link HubCore#open}) and completes {@link #ready()},
  * then takes {@link Command}s in order, batches consecutive publishes into one commit (group commit), runs every
- * other command on committed state, and prunes once a second. The only thread that touches the store and the
+ * other command on committed state, and once a second (the tick) prunes, closes connections whose token
+ * expired and reclaims idle topics. The only thread that touches the store and the
  * topics' sequencing state. Commands submitted while the store opens simply wait in the queue; if it cannot be
  * opened, {@link #ready()} completes exceptionally and every publish and request is answered {@code internal}.
  *
@@ -59,12 +60,14 @@ final class Writer {
         return true;
     }
 
-    /** Queues a control command regardless of the queue length; ignored once closing. Any thread. */
-    void submitControl(Command c) {
-        if (!closing) {
-            queued.incrementAndGet();
-            queue.add(c);
+    /** Queues a control command regardless of the queue length; ignored (false) once closing. Any thread. */
+    boolean submitControl(Command c) {
+        if (closing) {
+            return false;
         }
+        queued.incrementAndGet();
+        queue.add(c);
+        return true;
     }
 
     /** Completes (on the writer thread) once the store is open; exceptionally if opening failed. */
@@ -120,6 +123,8 @@ final class Writer {
             }
             if (unavailable == null && System.currentTimeMillis() >= nextPrune) {
                 guarded(core::prune);
+                guarded(core::expireTokens);
+                guarded(core::reclaimIdleTopics);
                 nextPrune = System.currentTimeMillis() + pruneIntervalMillis;
             }
         }

@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * A hub client without sockets: requests go straight into {@link HubEndpoint#handle} (as the event loop would
  * call it), replies are recorded. Drain requests are answered at once from another thread, as an idle socket
- * would.
+ * would. Like a real session, a close is final: it is recorded in {@link #received} as
+ * {@code {"type":"close","code":...}} and sends after it are dropped.
  */
 final class FakePeer implements Outbox {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -32,6 +33,8 @@ final class FakePeer implements Outbox {
     FakePeer(Hub hub, String name) {
         this(hub, new Identity(name, Rights.ALL));
     }
+
+    private volatile boolean isClosed;
 
     FakePeer(Hub hub, Identity identity) {
         this.endpoint = hub.hubEndpoint();
@@ -92,7 +95,10 @@ final class FakePeer implements Outbox {
     }
 
     @Override
-    public void send(String json) {
+    public synchronized void send(String json) {
+        if (isClosed) {
+            return;
+        }
         try {
             received.add(JSON.readTree(json));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -101,8 +107,12 @@ final class FakePeer implements Outbox {
     }
 
     @Override
-    public void close(int code, String reason) {
-        closed.complete(code);
+    public synchronized void close(int code, String reason) {
+        if (!isClosed) {
+            isClosed = true;
+            received.add(JSON.createObjectNode().put("type", "close").put("code", code).put("reason", reason));
+            closed.complete(code);
+        }
     }
 
     @Override

@@ -21,6 +21,16 @@ class ForwardingStore implements MessageStore {
     }
 
     @Override
+    public String storeId() {
+        return delegate.storeId();
+    }
+
+    @Override
+    public void removeTopics(List<String> topics) {
+        delegate.removeTopics(topics);
+    }
+
+    @Override
     public void append(StoredMessage message) {
         delegate.append(message);
     }
