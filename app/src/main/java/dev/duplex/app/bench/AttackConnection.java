@@ -18,9 +18,10 @@ import java.util.List;
  * One attacking connection of an {@link AttackRun}, driven by its {@link AttackLoop}: a non-blocking connect, the
  * upgrade request (trickled for ever in slowloris mode), then the attack of its {@link Mode}, until the server ends
  * it or the run does. It never answers the server (no pong, no close reply) and never closes on its own before the
- * end. What the server sent is scanned only for an HTTP status or a close code; a connection that does not read
- * during the attack reads what is waiting once, when a write fails or the run ends, to tell a close frame from a
- * plain reset. How it ended is its {@link Fate}.
+ * end. What the server sent is scanned only for an HTTP status or a close code. A connection that does not read
+ * during the attack reads what is waiting when a write fails (to tell a close frame from a plain reset), and every
+ * connection reads for a moment after the attack ({@link #startDrain()}): a server's close frame or end of stream
+ * queued behind data never read shows only then. How it ended is its {@link Fate}.
  *
  * <p>Not thread-safe: only the loop thread touches it.
  */
@@ -50,6 +51,7 @@ final class AttackConnection {
     private boolean partialSent;
     private RatePacer pacer;
     private CloseFrameScanner scanner;
+    private boolean draining;
     /** When the loop's timer queue holds this connection: the time it is due, else {@link Long#MIN_VALUE}. */
     long timerDue = Long.MIN_VALUE;
 
@@ -124,6 +126,9 @@ final class AttackConnection {
 
     /** Slowloris: the next few bytes of the head are due. Rate-capped senders: the next frames are due. */
     void onTimer() {
+        if (draining) {
+            return;
+        }
         if (state == State.REQUESTING && trickle != null) {
             if (step == null || !step.hasRemaining()) {
                 step = trickle.next();
@@ -146,6 +151,10 @@ final class AttackConnection {
 
     /** The socket is writable: go on with whatever is pending. */
     void onWritable() {
+        if (draining) {
+            setInterest(SelectionKey.OP_READ);
+            return;
+        }
         if (state == State.REQUESTING) {
             if (trickle != null) {
                 writeStep();
@@ -184,6 +193,9 @@ final class AttackConnection {
             }
             if (state != State.ATTACKING) {
                 return;
+            }
+            if (draining) {
+                return; // upgraded as the attack ended: open
             }
             startAttack();
             if (state != State.ATTACKING || !loop.plan().readsAfterUpgrade()) {
@@ -355,20 +367,31 @@ final class AttackConnection {
         }
     }
 
-    /** The end of the run: looks once more at what the server sent, then closes; the fate is counted. */
+    /**
+     * The attack is over: no more writes; read (every connection, the non-reading ones too) to see whether the
+     * server has ended the connection, until {@link #finish()}.
+     */
+    void startDrain() {
+        draining = true;
+        if (state == State.CONNECTING) {
+            end(Fate.CONNECT_FAILED, "still connecting when the attack ended");
+        } else if (state == State.REQUESTING || state == State.ATTACKING) {
+            setInterest(SelectionKey.OP_READ);
+        }
+    }
+
+    /** The end of the run: what has not ended yet is counted as still open (or unanswered), and closed. */
     void finish() {
         switch (state) {
             case CONNECTING -> end(Fate.CONNECT_FAILED, "still connecting when the attack ended");
-            case REQUESTING, ATTACKING -> {
-                Fate fate = drain();
-                if (fate != null) {
-                    end(fate, null);
-                } else if (state == State.REQUESTING && trickle == null) {
+            case REQUESTING -> {
+                if (trickle == null) {
                     end(Fate.NO_ANSWER, "no answer to the upgrade request when the attack ended");
                 } else {
                     end(Fate.OPEN, null);
                 }
             }
+            case ATTACKING -> end(Fate.OPEN, null);
             default -> {
             }
         }

@@ -17,7 +17,8 @@ import java.util.function.Consumer;
 /**
  * One selector thread of an attack and the connections it owns (every {@code threads}-th of them): it opens them,
  * at most a few attempts at a time, lets each attack as soon as it can, keeps the slowloris and rate timers, and
- * when told to stop looks at every survivor one last time ({@link AttackConnection#finish()}) and closes it.
+ * when told to stop lets every survivor read for up to {@link #DRAIN_NANOS} to see whether the server ended it,
+ * then counts the rest as still open ({@link AttackConnection#finish()}) and closes them.
  *
  * <p>Threading: {@link #stop()}, {@link #stats()}'s counters, {@link #live()} and {@link #ended()} may be used from
  * other threads; everything else runs on the loop thread.
@@ -25,6 +26,8 @@ import java.util.function.Consumer;
 final class AttackLoop implements Runnable {
     private static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int READ_BUFFER_BYTES = 256 * 1024;
+    /** How long connections read at the end of the attack to see how the server ended them. */
+    static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final int number;
     private final AttackPlan plan;
@@ -138,6 +141,7 @@ final class AttackLoop implements Runnable {
             while (!stopping) {
                 step();
             }
+            drain();
         } catch (IOException | RuntimeException e) {
             errors.record(ErrorKind.PROTOCOL, "the attack loop failed: " + e);
         } finally {
@@ -167,6 +171,22 @@ final class AttackLoop implements Runnable {
             for (AttackConnection c : connections) {
                 c.checkTimeouts(now, timeoutNanos);
             }
+        }
+    }
+
+    /**
+     * The attack is over: every connection stops writing and reads, for at most {@link #DRAIN_NANOS}, so that a
+     * server's close frame, end of stream or reset queued behind data a connection never read still shows.
+     */
+    private void drain() throws IOException {
+        now = System.nanoTime();
+        long end = now + DRAIN_NANOS;
+        for (AttackConnection c : connections) {
+            c.startDrain();
+        }
+        while (ended < attempted && now - end < 0) {
+            selector.select(onKey, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - now)));
+            now = System.nanoTime();
         }
     }
 
