@@ -46,6 +46,23 @@ final class MetricsPage implements HttpHandler {
                 .gauge("duplex_queued_bytes", "Bytes waiting to be sent now, over all sessions.", m.queuedBytes())
                 .counter("duplex_http_requests_total", "Plain HTTP requests answered.", m.httpRequests())
                 .counter("duplex_errors_total", "Malformed requests, protocol violations and callback failures.",
-                        m.errors());
+                        m.errors())
+                .gauge("duplex_buffered_bytes", "Memory held for clients now (queued output and input of messages "
+                        + "still arriving), counted against the memory budget.", m.bufferedBytes())
+                .gauge("duplex_memory_budget_bytes", "The memory budget (--max-buffered-memory).", m.memoryBudget())
+                .counter("duplex_connections_shed_total", "Connections closed for the memory budget or the "
+                        + "per-connection output cap (1013, or 1009 for input).", m.connectionsShed())
+                .counter("duplex_connections_rejected_total", "Connections refused with 503 for the connection "
+                        + "limits.", m.connectionsRejected())
+                .counter("duplex_handshake_timeouts_total", "Connections dropped for not sending their request "
+                        + "in time.", m.handshakeTimeouts())
+                .counter("duplex_read_timeouts_total", "Connections closed (1008) because a message stopped "
+                        + "arriving midway.", m.readTimeouts())
+                .counter("duplex_write_timeouts_total", "Connections closed (1013) because they took none of their "
+                        + "output for the write timeout.", m.writeTimeouts())
+                .counter("duplex_accept_failures_total", "Failed accepts (e.g. out of file descriptors), each "
+                        + "followed by an accept back-off.", m.acceptFailures())
+                .gauge("duplex_event_loops_not_turning", "Event loops stalled or dead now (/healthz is 503 while "
+                        + "this is not 0).", m.loopsNotTurning());
     }
 }

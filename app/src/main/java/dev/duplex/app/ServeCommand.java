@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -95,6 +97,45 @@ final class ServeCommand implements Callable<Integer> {
             description = "Selector threads (default: one per core).")
     Integer eventLoops;
 
+    @Option(names = "--max-buffered-memory", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Memory the server may hold for clients, over all connections: output not yet written "
+                    + "and input of messages still arriving (e.g. 256m; default: a quarter of the heap). Past it the "
+                    + "connections holding the most are closed (1013, or 1009 for input).")
+    Long maxBufferedMemory;
+
+    @Option(names = "--max-connections", defaultValue = "10000", paramLabel = "N",
+            description = "Connections open at once; more get HTTP 503 with Retry-After (default: ${DEFAULT-VALUE}; "
+                    + "0: no limit).")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-ip", defaultValue = "0", paramLabel = "N",
+            description = "Connections open at once from one IP address; more get HTTP 503 with Retry-After "
+                    + "(default: ${DEFAULT-VALUE}, no limit).")
+    int maxConnectionsPerIp;
+
+    @Option(names = "--handshake-timeout", defaultValue = "10s", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "Time a client has to complete TLS and send its HTTP request (default: ${DEFAULT-VALUE}).")
+    Duration handshakeTimeout;
+
+    @Option(names = "--read-timeout", defaultValue = "30s", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "Close (1008) a connection whose frame or message stopped arriving midway for this long "
+                    + "(default: ${DEFAULT-VALUE}; 0: off). Idle connections between messages are not affected.")
+    Duration readTimeout;
+
+    @Option(names = "--write-timeout", defaultValue = "30s", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "Close (1013) a connection that took none of its pending output for this long "
+                    + "(default: ${DEFAULT-VALUE}; 0: off).")
+    Duration writeTimeout;
+
+    @Option(names = "--allow-origin", paramLabel = "ORIGIN",
+            description = "Also let browser pages from ORIGIN (e.g. https://app.example.com) open /hub, /echo and "
+                    + "/broadcast; repeatable; '*' lets in any origin. By default only pages served by this server "
+                    + "(same origin) and non-browser clients (no Origin header) may; others get 403.")
+    List<String> allowOrigins = new ArrayList<>();
+
     @Option(names = "--exit-after-start", hidden = true,
             description = "Stop as soon as the server runs and the store is open (exit 0): the class-data "
                     + "archive's training run in ./duplex, see docs/operations.md.")
@@ -102,6 +143,12 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Where start-up and error lines go; tests may replace it. */
     PrintStream log = System.err;
+
+    /** Ends the process when an event loop died; tests may replace it. */
+    java.util.function.IntConsumer exit = System::exit;
+
+    /** The exit status of {@code serve} when an event loop died (EX_SOFTWARE). */
+    static final int EXIT_LOOP_DIED = 70;
 
     /**
      * Starts serving (the port is bound before the hub's store is open, so clients can connect at once), waits
@@ -151,7 +198,16 @@ final class ServeCommand implements Callable<Integer> {
         WebSocketServer.Builder builder = WebSocketServer.builder()
                 .host(host)
                 .port(port)
-                .errorHandler(errors);
+                .errorHandler(errors)
+                .maxConnections(maxConnections)
+                .maxConnectionsPerAddress(maxConnectionsPerIp)
+                .handshakeTimeout(handshakeTimeout)
+                .readTimeout(readTimeout)
+                .writeTimeout(writeTimeout)
+                .healthListener(this::healthChanged);
+        if (maxBufferedMemory != null) {
+            builder.memoryBudget(maxBufferedMemory);
+        }
         if (eventLoops != null) {
             builder.eventLoops(eventLoops);
         }
@@ -182,6 +238,13 @@ final class ServeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--demo-topic " + demoTopic
                     + " is not a topic name (1-64 of A-Z a-z 0-9 . _ : -, not starting with '.')");
         }
+        if (maxConnections < 0 || maxConnectionsPerIp < 0) {
+            throw new ParameterException(spec.commandLine(), "--max-connections and --max-connections-per-ip "
+                    + "must be >= 0");
+        }
+        if (handshakeTimeout.isZero()) {
+            throw new ParameterException(spec.commandLine(), "--handshake-timeout must be positive");
+        }
         if (demoIntervalMillis < 10) {
             throw new ParameterException(spec.commandLine(), "--demo-interval must be at least 10 ms");
         }
@@ -190,6 +253,24 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (tokenSecret != null && tokenSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
             throw new ParameterException(spec.commandLine(), "--token-secret needs at least 32 bytes (HS256)");
+        }
+    }
+
+    /**
+     * The watchdog's report: a stalled loop is logged (and /healthz answers 503 meanwhile); a dead loop ends the
+     * process with {@link #EXIT_LOOP_DIED} and one line on stderr, so a supervisor restarts it instead of leaving
+     * a listening server that serves nobody.
+     */
+    void healthChanged(dev.duplex.net.ServerHealth health) {
+        String problems = String.join("; ", health.problems());
+        if (health.deadLoops() > 0) {
+            log.println("duplex serve: stopping, an event loop died: " + problems);
+            log.flush();
+            exit.accept(EXIT_LOOP_DIED);
+        } else if (!health.healthy()) {
+            log.println(Instant.now() + " duplex serve: unhealthy: " + problems);
+        } else {
+            log.println(Instant.now() + " duplex serve: healthy again");
         }
     }
 

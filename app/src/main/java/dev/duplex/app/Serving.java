@@ -3,6 +3,8 @@ package dev.duplex.app;
 import dev.duplex.hub.Hub;
 import dev.duplex.hub.HubMetrics;
 import dev.duplex.net.HttpReply;
+import dev.duplex.net.OriginPolicy;
+import dev.duplex.net.ServerHealth;
 import dev.duplex.net.WebSocketServer;
 
 import java.io.IOException;
@@ -43,7 +45,8 @@ final class Serving implements AutoCloseable {
             throws IOException {
         Hub.Builder hubBuilder = Hub.builder()
                 .errorHandler(errors)
-                .history(options.history, Duration.ofHours(options.historyHours));
+                .history(options.history, Duration.ofHours(options.historyHours))
+                .originPolicy(OriginPolicy.sameOrigin(options.allowOrigins.toArray(String[]::new)));
         Path data = options.effectiveDataDirectory();
         if (data == null) {
             hubBuilder.inMemory();
@@ -65,8 +68,7 @@ final class Serving implements AutoCloseable {
                 builder.staticResources(PAGES);
             }
             AtomicReference<WebSocketServer> started = new AtomicReference<>();
-            builder.http("/healthz", request -> HttpReply.json(200, "{\"status\":\"ok\"}")
-                            .withHeader("Cache-Control", "no-store"))
+            builder.http("/healthz", request -> healthz(started.get()))
                     .http("/metrics", new MetricsPage(List.of(
                             out -> {
                                 WebSocketServer s = started.get();
@@ -96,6 +98,30 @@ final class Serving implements AutoCloseable {
             hub.close();
             throw e;
         }
+    }
+
+    /**
+     * {@code /healthz}: 200 {@code {"status":"ok"}} while every event loop turns, 503
+     * {@code {"status":"unhealthy","problems":[...]}} while the watchdog sees one stalled or dead.
+     */
+    static HttpReply healthz(WebSocketServer server) {
+        ServerHealth health = server == null ? null : server.health();
+        if (health == null || health.healthy()) {
+            return HttpReply.json(200, "{\"status\":\"ok\"}").withHeader("Cache-Control", "no-store");
+        }
+        StringBuilder json = new StringBuilder("{\"status\":\"unhealthy\",\"problems\":[");
+        for (int i = 0; i < health.problems().size(); i++) {
+            json.append(i == 0 ? "\"" : ",\"");
+            for (char ch : health.problems().get(i).toCharArray()) {
+                if (ch == '"' || ch == '\\') {
+                    json.append('\\').append(ch);
+                } else if (ch >= 0x20) {
+                    json.append(ch);
+                }
+            }
+            json.append('"');
+        }
+        return HttpReply.json(503, json.append("]}").toString()).withHeader("Cache-Control", "no-store");
     }
 
     /** The hub's counters as {@code duplex_hub_*} metrics (names listed in docs/operations.md). */

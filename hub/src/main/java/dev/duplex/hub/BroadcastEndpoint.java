@@ -135,7 +135,7 @@ final class BroadcastEndpoint implements Endpoint, AcceptHook {
     private void closeSlow(Set<ServerSession> members) {
         for (ServerSession m : members) {
             if (m.bufferedAmount() > maxOutboundBytes) {
-                m.close(CloseCodes.TRY_AGAIN_LATER, "slow consumer");
+                m.closeDiscardingBacklog(CloseCodes.TRY_AGAIN_LATER, "slow consumer");
             }
         }
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.duplex.core.deflate.PerMessageDeflate;
 import dev.duplex.net.EndpointOptions;
+import dev.duplex.net.OriginPolicy;
 import dev.duplex.net.WebSocketServer;
 
 import java.io.IOException;
@@ -74,12 +75,14 @@ public final class Hub implements AutoCloseable {
     private final EchoEndpoint echoEndpoint;
     private final ConnectHook connectHook;
     private final PerMessageDeflate compression;
+    private final OriginPolicy originPolicy;
     private final AtomicBoolean installed = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Hub(Builder b) {
         this.limits = b.limits;
         this.compression = b.compression;
+        this.originPolicy = b.originPolicy;
         this.store = b.storeForTests != null ? b.storeForTests
                 : b.dataDirectory != null ? new H2MessageStore(b.dataDirectory)
                 : new MemoryMessageStore(b.retention.maxMessages());
@@ -280,6 +283,7 @@ public final class Hub implements AutoCloseable {
         if (compression != null) {
             o.compression(compression);
         }
+        o.originPolicy(originPolicy);
         return o.build();
     }
 
@@ -298,6 +302,7 @@ public final class Hub implements AutoCloseable {
         private long tokenLeewaySeconds = TokenVerifier.DEFAULT_LEEWAY_SECONDS;
         private boolean acceptEmptyStore;
         private PerMessageDeflate compression;
+        private OriginPolicy originPolicy = OriginPolicy.any();
         private Clock clock = Clock.systemUTC();
         private long pruneIntervalMillis = 1_000;
         private Fanout fanoutForTests;
@@ -371,6 +376,16 @@ public final class Hub implements AutoCloseable {
         /** Offers permessage-deflate on the hub's endpoints with these settings. */
         public Builder compression(PerMessageDeflate deflate) {
             this.compression = Objects.requireNonNull(deflate, "deflate");
+            return this;
+        }
+
+        /**
+         * Which Origins may open /hub, /echo and /broadcast (a refused browser page gets 403), e.g.
+         * {@link OriginPolicy#sameOrigin(String...)} against cross-site WebSocket hijacking. Default:
+         * {@link OriginPolicy#any()}.
+         */
+        public Builder originPolicy(OriginPolicy policy) {
+            this.originPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

@@ -493,7 +493,7 @@ final class HubCore {
         if (slow != null) {
             for (HubConnection c : slow) {
                 counters.slowConsumersClosed.increment();
-                c.out().close(CloseCodes.TRY_AGAIN_LATER, "slow consumer");
+                c.out().closeDiscardingBacklog(CloseCodes.TRY_AGAIN_LATER, "slow consumer");
                 disconnect(c);
             }
             targets = t.live();

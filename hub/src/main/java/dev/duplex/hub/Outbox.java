@@ -12,6 +12,11 @@ interface Outbox {
 
     void close(int code, String reason);
 
+    /** Closes dropping the unsent backlog, so the close frame reaches a slow peer at once. */
+    default void closeDiscardingBacklog(int code, String reason) {
+        close(code, reason);
+    }
+
     /** Bytes queued and not yet written. */
     long bufferedAmount();
 
@@ -31,6 +36,11 @@ interface Outbox {
             @Override
             public void close(int code, String reason) {
                 s.close(code, reason);
+            }
+
+            @Override
+            public void closeDiscardingBacklog(int code, String reason) {
+                s.closeDiscardingBacklog(code, reason);
             }
 
             @Override

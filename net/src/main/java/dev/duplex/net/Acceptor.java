@@ -74,11 +74,11 @@ final class Acceptor implements IoHandler {
         } catch (CancelledKeyException closed) {
             return;
         }
+        loop.schedule(backoffNanos, resume); // first: whatever logging does without file descriptors
         if (failureLog.log("accept failed (" + e.getMessage() + "); not accepting for "
                 + TimeUnit.NANOSECONDS.toMillis(backoffNanos) + " ms", null)) {
             errorSink.accept(e);
         }
-        loop.schedule(backoffNanos, resume);
     }
 
     private void resume() {

@@ -47,10 +47,15 @@ final class RateLimitedLog {
         }
         String line = suppressedBefore == 0 ? message
                 : message + " (" + suppressedBefore + " similar lines suppressed)";
-        if (error == null) {
-            logger.log(level, line);
-        } else {
-            logger.log(level, line, error);
+        try {
+            if (error == null) {
+                logger.log(level, line);
+            } else {
+                logger.log(level, line, error);
+            }
+        } catch (RuntimeException | LinkageError failed) {
+            // a logging backend that cannot work now (no file descriptor to read its configuration): the caller
+            // still learns a line was due and reports the event its own way
         }
         return true;
     }

@@ -140,6 +140,7 @@ public final class WebSocketServer {
                 callbackExecutor = ownedExecutor;
             }
         }
+        initializeIoClasses();
         loops = new EventLoopGroup(config.eventLoops, "duplex-server-" + config.port, config.errorHandler);
         try {
             listener = ServerSocketChannel.open();
@@ -174,6 +175,18 @@ public final class WebSocketServer {
             throw new IOException("interrupted while starting", e);
         }
         return this;
+    }
+
+    /**
+     * Makes the JDK initialize its socket-closing support now. It does so lazily, on the first socket close, and
+     * its initialization needs a spare file descriptor: if that first close happens while descriptors are
+     * exhausted, the JDK class fails to initialize for good and every later socket operation of the process fails
+     * (found under {@code ulimit -n}). A pipe's close goes through the same class.
+     */
+    private static void initializeIoClasses() throws IOException {
+        java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
+        pipe.sink().close();
+        pipe.source().close();
     }
 
     /** The port bound; useful after {@code port(0)}. */
