@@ -82,6 +82,16 @@ final class ServeCommand implements Callable<Integer> {
                     + "(default: $DUPLEX_TOKEN_SECRET; none: anyone may connect).")
     String tokenSecret;
 
+    @Option(names = "--require-token-exp",
+            description = "With --token-secret: refuse tokens without an exp claim (401). Expired tokens close "
+                    + "open connections (4001) either way.")
+    boolean requireTokenExp;
+
+    @Option(names = "--accept-empty-store",
+            description = "Start even if the store file (hub.mv.db in --data) was deleted or emptied while hub.seq "
+                    + "says messages were numbered; numbering continues above them. Without it serve refuses.")
+    boolean acceptEmptyStore;
+
     @Option(names = "--demo-topic", defaultValue = "live.demo", paramLabel = "TOPIC",
             description = "Topic of the built-in demo feed shown on /live.html (default: ${DEFAULT-VALUE}).")
     String demoTopic;
@@ -253,6 +263,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (tokenSecret != null && tokenSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
             throw new ParameterException(spec.commandLine(), "--token-secret needs at least 32 bytes (HS256)");
+        }
+        if (requireTokenExp && tokenSecret == null) {
+            throw new ParameterException(spec.commandLine(), "--require-token-exp needs --token-secret");
         }
     }
 

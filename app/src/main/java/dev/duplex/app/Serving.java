@@ -51,10 +51,11 @@ final class Serving implements AutoCloseable {
         if (data == null) {
             hubBuilder.inMemory();
         } else {
-            hubBuilder.dataDirectory(data);
+            hubBuilder.dataDirectory(data).acceptEmptyStore(options.acceptEmptyStore);
         }
         if (options.tokenSecret != null) {
-            hubBuilder.tokenSecret(options.tokenSecret.getBytes(StandardCharsets.UTF_8));
+            hubBuilder.tokenSecret(options.tokenSecret.getBytes(StandardCharsets.UTF_8))
+                    .requireTokenExp(options.requireTokenExp);
         }
         Hub hub = hubBuilder.build();
         WebSocketServer server = null;
@@ -127,7 +128,7 @@ final class Serving implements AutoCloseable {
     /** The hub's counters as {@code duplex_hub_*} metrics (names listed in docs/operations.md). */
     static void writeHub(HubMetrics m, PrometheusText out) {
         out.gauge("duplex_hub_connections", "Hub connections (/hub) open now.", m.connections())
-                .gauge("duplex_hub_topics", "Topics known now.", m.topics())
+                .gauge("duplex_hub_topics", "Live topics now (with a subscriber or kept history).", m.topics())
                 .counter("duplex_hub_published_total", "Messages committed (from clients and server code).",
                         m.published())
                 .counter("duplex_hub_delivered_total", "Messages queued to subscribers, live and replayed "
@@ -138,7 +139,13 @@ final class Serving implements AutoCloseable {
                 .counter("duplex_hub_errors_total", "Error replies, failed commits and listener failures.",
                         m.errors())
                 .counter("duplex_hub_slow_consumers_closed_total", "Connections closed (1013) for not reading.",
-                        m.slowConsumersClosed());
+                        m.slowConsumersClosed())
+                .counter("duplex_hub_topics_reclaimed_total", "Topics dropped with no subscriber and no kept "
+                        + "history.", m.topicsReclaimed())
+                .counter("duplex_hub_topic_creations_refused_total", "Publishes and subscribes refused with "
+                        + "topic_rate_limited.", m.topicCreationsRefused())
+                .counter("duplex_hub_token_expiries_closed_total", "Connections closed (4001) when their token "
+                        + "expired.", m.tokenExpiriesClosed());
     }
 
     WebSocketServer server() {

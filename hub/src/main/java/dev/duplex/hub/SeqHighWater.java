@@ -80,8 +80,8 @@ final class SeqHighWater {
             } else if (highWater > 0) {
                 if (!acceptEmptyStore) {
                     throw new HubException(ErrorCode.INTERNAL.wire(), "the hub store " + storeFile
-                            + " was emptied, deleted or replaced, but " + file + " says sequence numbers up to "
-                            + highWater + " were given; refusing to reuse them (accept with serve"
+                            + " was emptied, deleted or replaced, but " + file + " says sequence numbers (at most "
+                            + highWater + ") were given; refusing to reuse them (accept with serve"
                             + " --accept-empty-store or Hub.Builder.acceptEmptyStore(true): numbering then"
                             + " continues above " + highWater + ")");
                 }
