@@ -30,6 +30,8 @@ final class AttackConnection {
 
     /** The most bytes read when looking for a close frame in what a non-reading connection left unread. */
     static final int DRAIN_LIMIT = 8 << 20;
+    /** The receive buffer of a connection that never reads (set before connecting, so it fixes the window). */
+    static final int NON_READING_RCVBUF = 8 * 1024;
 
     private final AttackLoop loop;
     private final Mode mode;
@@ -74,6 +76,11 @@ final class AttackConnection {
             channel = SocketChannel.open();
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (!loop.plan().readsAfterUpgrade()) {
+                // it never reads: a small receive window stalls the server's output after little traffic, as a
+                // real slow reader's would, instead of after the megabytes loopback autotuning lets through
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, NON_READING_RCVBUF);
+            }
             if (source != null) {
                 channel.bind(new InetSocketAddress(source, 0));
             }
