@@ -49,7 +49,8 @@ final class AttackConnection {
     private SlowlorisHead trickle;
     private ByteBuffer step;
     private ByteBuffer out;
-    private int framesInOut;
+    private long frameBytes;
+    private long framesCounted;
     private boolean partialSent;
     private RatePacer pacer;
     private CloseFrameScanner scanner;
@@ -273,13 +274,18 @@ final class AttackConnection {
         try {
             while (true) {
                 if (out != null && out.hasRemaining()) {
-                    loop.sent(channel.write(out), 0);
+                    int n = channel.write(out);
+                    long frames = 0;
+                    if (mode != Mode.PARTIAL) {
+                        frameBytes += n; // frames complete on the wire, also inside a batch written in part
+                        frames = frameBytes / loop.frameLength() - framesCounted;
+                        framesCounted += frames;
+                    }
+                    loop.sent(n, frames);
                     if (out.hasRemaining()) {
                         setInterest(reading | SelectionKey.OP_WRITE);
                         return;
                     }
-                    loop.sent(0, framesInOut);
-                    framesInOut = 0;
                 }
                 if (!nextBytes()) {
                     setInterest(reading);
@@ -302,7 +308,6 @@ final class AttackConnection {
             }
             partialSent = true;
             out = loop.partialFrame().duplicate();
-            framesInOut = 0;
             return true;
         }
         ByteBuffer frames = loop.frames();
@@ -317,7 +322,6 @@ final class AttackConnection {
             out = frames.duplicate();
         }
         out.limit(n * loop.frameLength()).position(0);
-        framesInOut = n;
         return true;
     }
 
