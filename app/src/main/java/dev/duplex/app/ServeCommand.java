@@ -287,9 +287,26 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /** One line per error (line breaks in messages flattened), so a log stays greppable. */
-    void logError(Throwable e) {
-        log.println(Instant.now() + " duplex serve: error: " + String.valueOf(e).replaceAll("\\s*\\R\\s*", " "));
+    private String lastError;
+    private long lastErrorNanos;
+    private long suppressedErrors;
+
+    /**
+     * One line per error (line breaks in messages flattened), so a log stays greppable. The same error again within
+     * a second is only counted (an error storm must not flood the log); the next line written says how many were.
+     */
+    synchronized void logError(Throwable e) {
+        String text = String.valueOf(e).replaceAll("\\s*\\R\\s*", " ");
+        long now = System.nanoTime();
+        if (text.equals(lastError) && now - lastErrorNanos < 1_000_000_000L) {
+            suppressedErrors++;
+            return;
+        }
+        String suppressed = suppressedErrors == 0 ? "" : " (" + suppressedErrors + " repeated lines suppressed)";
+        lastError = text;
+        lastErrorNanos = now;
+        suppressedErrors = 0;
+        log.println(Instant.now() + " duplex serve: error: " + text + suppressed);
     }
 
     Path effectiveDataDirectory() {

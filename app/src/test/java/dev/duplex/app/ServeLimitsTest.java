@@ -195,6 +195,74 @@ class ServeLimitsTest {
     }
 
     @Test
+    void aHubSubscriberThatStopsReadingGetsThe1013CloseFrameNotATruncatedFrame() throws Exception {
+        try (Serving s = start("--history", "0"); Socket c = new Socket()) {
+            c.setReceiveBufferSize(4096);
+            c.connect(new InetSocketAddress("127.0.0.1", s.port()), 5000);
+            c.setSoTimeout(20_000);
+            String request = "GET /hub?name=slow HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n";
+            c.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            java.io.DataInputStream in = new java.io.DataInputStream(c.getInputStream());
+            assertTrue(readHead(in).startsWith("HTTP/1.1 101"));
+            assertTrue(readText(in).contains("\"welcome\""));
+            byte[] subscribe = "{\"type\":\"subscribe\",\"id\":\"s1\",\"topic\":\"t\"}".getBytes(StandardCharsets.UTF_8);
+            byte[] frame = new byte[6 + subscribe.length];
+            frame[0] = (byte) 0x81;
+            frame[1] = (byte) (0x80 | subscribe.length);
+            System.arraycopy(subscribe, 0, frame, 6, subscribe.length); // mask key 0: payload unchanged
+            c.getOutputStream().write(frame);
+            assertTrue(readText(in).contains("\"subscribed\""));
+            // the subscriber stops reading; publish until the hub closes it for its backlog
+            String data = "{\"pad\":\"" + "x".repeat(8000) + "\"}";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            int published = 0;
+            while (s.hub().metrics().slowConsumersClosed() == 0) {
+                assertTrue(System.nanoTime() < deadline, "the hub closes the slow consumer");
+                s.hub().publish("t", data).get(10, TimeUnit.SECONDS);
+                published++;
+            }
+            int read = 0;
+            // reading again, it finds whole frames and then the close frame: 1013, not a cut frame and 1006
+            int code;
+            while (true) {
+                int b0 = in.readUnsignedByte();
+                int b1 = in.readUnsignedByte();
+                long len = b1 & 0x7F;
+                if (len == 126) {
+                    len = in.readUnsignedShort();
+                } else if (len == 127) {
+                    len = in.readLong();
+                }
+                byte[] payload = new byte[(int) len];
+                in.readFully(payload);
+                if ((b0 & 0x0F) == 8) {
+                    code = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+                    break;
+                }
+                read++;
+            }
+            assertEquals(1013, code);
+            // the hub closes at a 4 MiB backlog (some 500 of these messages): that backlog was dropped
+            assertTrue(read < published - 200, "read " + read + " of " + published + " messages before the close");
+        }
+    }
+
+    /** One unmasked text frame's payload (short frames: the hub's welcome and replies). */
+    private static String readText(java.io.DataInputStream in) throws IOException {
+        int b0 = in.readUnsignedByte();
+        int len = in.readUnsignedByte() & 0x7F;
+        if (len == 126) {
+            len = in.readUnsignedShort();
+        }
+        byte[] payload = new byte[len];
+        in.readFully(payload);
+        assertEquals(0x81, b0);
+        return new String(payload, StandardCharsets.UTF_8);
+    }
+
+    @Test
     void aDeadLoopEndsServeWithOneLineAndStatus70() {
         ServeCommand command = command();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -209,6 +277,22 @@ class ServeLimitsTest {
         assertEquals(2, lines.length);
         assertEquals("duplex serve: stopping, an event loop died: duplex-server-1 is dead (its thread ended)",
                 lines[1]);
+    }
+
+    @Test
+    void aRepeatedErrorIsLoggedOnceAndCounted() {
+        ServeCommand command = command();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        command.log = new PrintStream(err, true, StandardCharsets.UTF_8);
+        for (int i = 0; i < 1000; i++) {
+            command.logError(new IOException("Too many open files"));
+        }
+        command.logError(new IllegalStateException("another"));
+        List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(0).endsWith("duplex serve: error: java.io.IOException: Too many open files"), lines.get(0));
+        assertTrue(lines.get(1).endsWith("java.lang.IllegalStateException: another (999 repeated lines suppressed)"),
+                lines.get(1));
     }
 
     @Test

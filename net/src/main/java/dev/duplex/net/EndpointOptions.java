@@ -7,9 +7,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * How one endpoint accepts upgrades: the subprotocol chooser, the extension negotiator, the allowed Origins and
- * the accept hook. Immutable and thread-safe; build with {@link #builder()}. The defaults accept every origin and
- * request, with no subprotocol and no extension.
+ * How one endpoint accepts upgrades: the subprotocol chooser, the extension negotiator, the {@link OriginPolicy}
+ * and the accept hook. Immutable and thread-safe; build with {@link #builder()}. The defaults accept every origin
+ * and request, with no subprotocol and no extension.
  */
 public final class EndpointOptions {
     private static final EndpointOptions DEFAULTS = builder().build();
@@ -44,7 +44,10 @@ public final class EndpointOptions {
         return extensions;
     }
 
-    /** The Origin values let in (exact, case-insensitive match); null means any Origin, or none, is fine. */
+    /**
+     * The Origin values set with {@link Builder#allowedOrigins} (lower case), or null when none were set (then
+     * {@link #originPolicy()} decides alone).
+     */
     public Set<String> allowedOrigins() {
         return allowedOrigins;
     }

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -25,7 +26,9 @@ import java.util.function.Consumer;
  *
  * <p><b>Threading:</b> {@link #execute} and {@link #shutdown} may be called from any thread; {@link #register},
  * {@link #schedule} and everything a task or handler does run on the loop thread. A task or handler that throws
- * is reported to the error sink and the loop goes on.
+ * is reported to the error sink and the loop goes on; so does the loop after an {@link Error} (out of memory) or a
+ * failing select, pausing briefly when passes fail back to back. Only a closed selector or {@link #shutdown} ends
+ * the thread.
  */
 final class EventLoop {
     private final Selector selector;
@@ -43,6 +46,9 @@ final class EventLoop {
     private final ByteBuffer[] gatherBuffers = new ByteBuffer[64];
     private final LoopCounters counters = new LoopCounters();
     private final TextDecoder textDecoder = new TextDecoder();
+
+    /** The pause between two loop passes that both failed. */
+    private static final long FAILURE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /** Bytes one read takes from a socket; every connection on the loop shares the buffer. */
     static final int READ_BUFFER_SIZE = 64 * 1024;
@@ -158,9 +164,11 @@ final class EventLoop {
 
     private void run() {
         try {
+            boolean failedBefore = false;
             while (running) {
                 try {
                     turn();
+                    failedBefore = false;
                 } catch (ClosedSelectorException e) {
                     report(e);
                     break;
@@ -168,6 +176,10 @@ final class EventLoop {
                     // An Error (OutOfMemoryError above all) or a failing select: report it and keep turning. A
                     // dead loop would leave its connections and the listener open with nobody serving them.
                     report(t);
+                    if (failedBefore) {
+                        LockSupport.parkNanos(FAILURE_PAUSE_NANOS); // failing again at once: do not spin a core
+                    }
+                    failedBefore = true;
                 }
             }
         } finally {

@@ -53,7 +53,7 @@ import java.util.function.Consumer;
  * each connection is pinned to one loop, round robin. Endpoint callbacks run on that loop unless a callback
  * executor is configured. All public methods are thread-safe.
  *
- * <p><b>Errors:</b> a bad request gets its HTTP status (400, 403, 404, 405, 426, 431, 505) and is closed; a
+ * <p><b>Errors:</b> a bad request gets its HTTP status (400, 403, 404, 405, 426, 431, 503, 505) and is closed; a
  * protocol violation closes that connection with the RFC's close code; neither affects other connections or the
  * loops. Unexpected internal errors go to the builder's error handler (stderr by default).
  *
