@@ -5,8 +5,8 @@ import java.util.function.Consumer;
 
 /**
  * Work for the hub's writer thread. Publishes are batched into one commit; anything else runs after a flush.
- * While the store is unavailable (it failed to open), publishes and requests are answered with {@code internal}
- * and actions are dropped.
+ * While the store is unavailable (it failed to open), publishes and requests are answered with {@code internal};
+ * actions still run (they need no store).
  */
 sealed interface Command {
 
@@ -25,7 +25,7 @@ sealed interface Command {
     record Requested(HubConnection from, String id, Consumer<HubCore> body) implements Command {
     }
 
-    /** Bookkeeping that no one waits for (disconnect, drain), run on committed state. */
+    /** Bookkeeping that no one waits for (disconnect, drain, expiry watch, a decided close), run on committed state. */
     record Action(Consumer<HubCore> body) implements Command {
     }
 }

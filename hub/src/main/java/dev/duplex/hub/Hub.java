@@ -208,7 +208,10 @@ public final class Hub implements AutoCloseable {
         core.listeners.remove(listener);
     }
 
-    /** A snapshot of the topics, sorted by name; empty until {@link #ready()}. */
+    /**
+     * A snapshot of the live topics (idle ones are reclaimed: no subscriber and no kept history), sorted by name;
+     * empty until {@link #ready()}.
+     */
     public List<TopicInfo> topics() {
         List<TopicInfo> out = new ArrayList<>();
         for (Topic t : core.topics.values()) {

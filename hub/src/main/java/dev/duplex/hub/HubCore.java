@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The hub's state machine: topics, sequencing, storage, presence, replay and fan-out. Everything except
@@ -40,7 +41,7 @@ final class HubCore {
     private final Consumer<Throwable> errorHandler;
     private final SeqHighWater seqs;
     /** Queues a control command on the writer; false if the hub is closing. Set once by the hub. */
-    private volatile java.util.function.Predicate<Command> control = c -> false;
+    private volatile Predicate<Command> control = c -> false;
     /** Open connections whose token expires, soonest first. Writer thread. */
     private final TreeSet<HubConnection> expiring = new TreeSet<>(
             Comparator.comparingLong((HubConnection c) -> c.closeAtMillis).thenComparing(c -> c.member().session()));
@@ -66,7 +67,7 @@ final class HubCore {
     }
 
     /** Where {@link #closeAfterCommitted} queues its close; the hub sets it once, before any connection. */
-    void control(java.util.function.Predicate<Command> submitControl) {
+    void control(Predicate<Command> submitControl) {
         this.control = submitControl;
     }
 
@@ -117,7 +118,11 @@ final class HubCore {
             Topic t = new Topic(s.topic(), Math.max(raise, s.lastSeq()), s.lastTimestamp());
             t.inStore = true;
             topics.put(s.topic(), t);
+            if (t.lastSeq > s.lastSeq()) {
+                store.saveLastSeq(t.name, t.lastSeq); // an accepted replaced store: its topics continue above too
+            }
         }
+        store.commit();
         lastAgePrune = clock.millis();
     }
 

@@ -110,7 +110,10 @@ public final class HubLimits {
         return maxOutboundBytes;
     }
 
-    /** Error replies a connection may provoke at once (refilled at one per second); one more closes it with 1008. */
+    /**
+     * Error replies a connection may provoke at once (refilled at one per second); one more closes it with 1008:
+     * its later requests are ignored, and the close follows the acks of every publish it had committed.
+     */
     public int maxErrorBurst() {
         return maxErrorBurst;
     }

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  * other command on committed state, and once a second (the tick) prunes, closes connections whose token
  * expired and reclaims idle topics. The only thread that touches the store and the
  * topics' sequencing state. Commands submitted while the store opens simply wait in the queue; if it cannot be
- * opened, {@link #ready()} completes exceptionally and every publish and request is answered {@code internal}.
+ * opened, {@link #ready()} completes exceptionally and every publish and request is answered {@code internal}
+ * (actions, such as closing a connection, still run).
  *
  * <p>Requests (client and server publishes, subscribes) are refused once {@link #MAX_QUEUED} commands wait;
  * control commands (disconnect, drain) are always taken so no connection state leaks.
@@ -121,10 +122,12 @@ final class Writer {
                 batch.clear();
                 guarded(core::flush);
             }
-            if (unavailable == null && System.currentTimeMillis() >= nextPrune) {
-                guarded(core::prune);
+            if (System.currentTimeMillis() >= nextPrune) {
+                if (unavailable == null) {
+                    guarded(core::prune);
+                    guarded(core::reclaimIdleTopics);
+                }
                 guarded(core::expireTokens);
-                guarded(core::reclaimIdleTopics);
                 nextPrune = System.currentTimeMillis() + pruneIntervalMillis;
             }
         }
@@ -159,12 +162,19 @@ final class Writer {
         }
     }
 
-    /** The store is unavailable: requests get {@code internal}; actions have nothing to act on. */
+    /**
+     * The store is unavailable: requests get {@code internal}; actions (closes, expiry watches, disconnects) still
+     * run, as they need no store, so a connection that provokes too many errors is still closed.
+     */
     private void refuse(Command c) {
         if (c instanceof Command.Publish p) {
             guarded(() -> core.refuse(p, ErrorCode.INTERNAL, unavailable));
-        } else if (c instanceof Command.Requested r && !r.from().gone) {
-            guarded(() -> core.sendError(r.from(), r.id(), ErrorCode.INTERNAL, unavailable));
+        } else if (c instanceof Command.Requested r) {
+            if (!r.from().gone) {
+                guarded(() -> core.sendError(r.from(), r.id(), ErrorCode.INTERNAL, unavailable));
+            }
+        } else {
+            guarded(() -> ((Command.Action) c).body().accept(core));
         }
     }
 

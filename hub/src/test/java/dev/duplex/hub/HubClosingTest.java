@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -43,19 +44,21 @@ class HubClosingTest {
 
     @Test
     void anErrorBurstClosesAfterTheAcksOfEverythingCommitted() throws Exception {
-        Hub hub = Hub.builder().inMemory().fanout(Fanout.DIRECT).build();
+        // the report's burst (100 publishes, 20 errors) with a refill of 1/s: a loaded machine cannot change the outcome
+        Hub hub = Hub.builder().inMemory().limits(HubLimits.builder().publishRate(1, 100).build())
+                .fanout(Fanout.DIRECT).build();
         resources.add(hub);
         FakePeer subscriber = new FakePeer(hub, "sub");
         subscriber.request("{\"type\":\"subscribe\",\"topic\":\"burst\"}");
         subscriber.next("subscribed");
         FakePeer publisher = new FakePeer(hub, "pub");
         for (int i = 1; i <= PUBLISHES; i++) {
-            publisher.request(publish(i)); // default limits: 100 publishes at once, 20 errors, then the close
+            publisher.request(publish(i)); // 100 taken, then 21 errors and the close; the rest ignored
         }
         assertEquals(1008, publisher.closed.get(10, TimeUnit.SECONDS));
         Outcome o = Outcome.read(publisher::next);
         assertTrue(o.acked.size() >= 100, o.toString());
-        assertEquals(21, o.rateLimited, o.toString());
+        assertTrue(o.rateLimited >= 21 && o.acked.size() + o.rateLimited <= PUBLISHES, o.toString());
         for (int i = 0; i < o.acked.size(); i++) {
             assertEquals(i + 1, o.acked.get(i));
         }
@@ -64,6 +67,23 @@ class HubClosingTest {
             assertEquals(seq, subscriber.next("message").get("seq").asLong());
         }
         subscriber.expectNothingMore();
+    }
+
+    @Test
+    void aConnectionIsClosedForErrorsEvenWhenTheStoreIsUnavailable() throws Exception {
+        Hub hub = Hub.builder().store(new ForwardingStore(new MemoryMessageStore(10)) {
+            @Override
+            public void open() {
+                throw new HubException("internal", "disk on fire");
+            }
+        }).errorHandler(e -> { }).build();
+        resources.add(hub);
+        assertThrows(java.util.concurrent.ExecutionException.class, () -> hub.ready().get(10, TimeUnit.SECONDS));
+        FakePeer p = new FakePeer(hub, "p");
+        for (int i = 0; i < 25; i++) {
+            p.request("{\"type\":\"subscribe\",\"topic\":\"t" + i + "\"}");
+        }
+        assertEquals(1008, p.closed.get(10, TimeUnit.SECONDS));
     }
 
     @Test
@@ -88,8 +108,18 @@ class HubClosingTest {
         publisher.whenOpen().get(10, TimeUnit.SECONDS);
         assertEquals("welcome", got.poll(10, TimeUnit.SECONDS).get("type").asText());
         int sent = 0;
-        for (int i = 1; i <= PUBLISHES && publisher.send(publish(i)); i++) {
+        while (sent < PUBLISHES && publisher.send(publish(sent + 1))) {
             sent++;
+        }
+        // on a loaded machine the buckets may refill enough that 130 do not reach 21 errors: keep going until the close
+        while (!publisher.whenClosed().isDone() && sent < 2_000) {
+            try {
+                publisher.whenClosed().get(100, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException notYet) {
+                for (int i = 0; i < 50 && publisher.send(publish(sent + 1)); i++) {
+                    sent++;
+                }
+            }
         }
         assertEquals(1008, publisher.whenClosed().get(10, TimeUnit.SECONDS).code());
         // events come in order on one thread: the close marker follows every message received before it

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -82,6 +83,28 @@ class HubSeqHighWaterTest {
         long old = publishSome();
         Files.write(data.resolve("hub.mv.db"), new byte[0], StandardOpenOption.TRUNCATE_EXISTING);
         refusedThenAccepted(old);
+    }
+
+    @Test
+    void aReplacedStoreIsRefusedAndOnceAcceptedItsTopicsContinueAboveTooAcrossRestarts(@TempDir Path other)
+            throws Exception {
+        long old = publishSome();
+        try (Hub hub = Hub.builder().dataDirectory(other).fanout(Fanout.DIRECT).build()) {
+            hub.publish("log", "1").get(10, TimeUnit.SECONDS);
+        }
+        Files.copy(other.resolve("hub.mv.db"), data.resolve("hub.mv.db"), StandardCopyOption.REPLACE_EXISTING);
+        try (Hub hub = builder().build()) {
+            assertThrows(ExecutionException.class, () -> hub.ready().get(30, TimeUnit.SECONDS));
+        }
+        try (Hub hub = builder().acceptEmptyStore(true).build()) {
+            hub.ready().get(30, TimeUnit.SECONDS);
+            long raised = hub.topics().get(0).lastSeq();
+            assertTrue(raised > old, raised + " is not above " + old);
+        }
+        try (Hub hub = builder().build()) { // no publish in between: the raised last seq was stored
+            hub.ready().get(30, TimeUnit.SECONDS);
+            assertTrue(hub.publish("log", "2").get(10, TimeUnit.SECONDS).seq() > old);
+        }
     }
 
     @Test

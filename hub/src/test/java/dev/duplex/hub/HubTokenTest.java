@@ -142,7 +142,7 @@ class HubTokenTest {
         Hub.Builder b = Hub.builder().inMemory().tokenSecret(SECRET).tokenLeeway(Duration.ZERO)
                 .pruneInterval(Duration.ofMillis(20));
         start(b);
-        JdkHubClient c = jdk("/hub?token=" + token(Instant.now().plusSeconds(2)));
+        JdkHubClient c = jdk("/hub?token=" + token(Instant.now().plusSeconds(3)));
         c.next("welcome");
         c.send("{\"type\":\"subscribe\",\"topic\":\"t\"}");
         c.next("subscribed");

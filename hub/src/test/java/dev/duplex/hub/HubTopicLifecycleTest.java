@@ -114,9 +114,9 @@ class HubTopicLifecycleTest {
                 assertTrue(seq > last, seq + " after " + last);
                 last = seq;
             }
-            long reclaimed = hub.metrics().topicsReclaimed();
-            waitFor(() -> hub.metrics().topicsReclaimed() > reclaimed);
+            waitFor(() -> hub.topics().isEmpty()); // no subscriber, no history: reclaimed
         }
+        assertTrue(hub.metrics().topicsReclaimed() >= 3);
     }
 
     @Test
