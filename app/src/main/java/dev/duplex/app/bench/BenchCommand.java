@@ -16,14 +16,16 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code duplex bench URL}: a load generator for any WebSocket server, like wrk for WebSocket. Echo mode measures
- * round trips, fanout mode broadcast deliveries, connect mode how fast connections open. Prints a report (or
- * one JSON object with {@code --json}) on stdout and progress lines on stderr.
+ * round trips, fanout mode broadcast deliveries, connect mode how fast connections open. The attack modes
+ * (slowread, partial, slowloris, flood) behave like hostile clients and report what the server did with them.
+ * Prints a report (or one JSON object with {@code --json}) on stdout and progress lines on stderr.
  *
- * <p>Exit status: 0 when the run completed without errors, 1 when errors were counted or the run was aborted, 2 for
- * bad options.
+ * <p>Exit status: 0 when the run completed without errors (an attack: when it ran, whatever the server did), 1
+ * when errors were counted or the run was aborted, 2 for bad options.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Load-test a WebSocket server: echo round trips, fanout deliveries or connection opening.",
+        description = {"Load-test a WebSocket server: echo round trips, fanout deliveries or connection opening; or"
+                + " attack it (slowread, partial, slowloris, flood) and report whether it shed the connections.",
                 "Runs on its own non-blocking selector loop(s) with pre-encoded frames, so it stays cheaper than the"
                         + " server it drives."},
         footer = {"",
@@ -45,8 +47,11 @@ public final class BenchCommand implements Callable<Integer> {
             + " fanout: a broadcast endpoint).")
     URI url;
 
-    @Option(names = "--mode", paramLabel = "echo|fanout|connect",
-            defaultValue = "echo", description = "echo, fanout or connect (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "echo", description = "echo, fanout or connect (default:"
+            + " ${DEFAULT-VALUE}); attacks: slowread (upgrade, send --size frames, never read), partial (upgrade, send a frame header"
+            + " announcing --size bytes and all but the last, then nothing), slowloris (send an upgrade request head"
+            + " " + SlowlorisHead.STEP + " bytes every --interval, never ending it), flood (send frames as fast as"
+            + " possible; --no-read: never read).")
     String mode;
 
     @Option(names = {"-c", "--connections"}, paramLabel = "N", defaultValue = "10",
@@ -57,18 +62,17 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Messages in flight per connection (fanout: per publisher) (default: ${DEFAULT-VALUE}).")
     int inFlight;
 
-    @Option(names = "--size", paramLabel = "BYTES",
-            defaultValue = "32", description = "Payload bytes per message (default: ${DEFAULT-VALUE};"
-            + " fanout needs at least 32).")
+    @Option(names = "--size", paramLabel = "BYTES", defaultValue = "32", description = "Payload bytes per message (default: ${DEFAULT-VALUE};"
+            + " fanout needs at least 32; partial: the payload length the frame header announces).")
     int size;
 
     @Option(names = "--type", paramLabel = "text|binary",
             defaultValue = "binary", description = "text or binary (default: ${DEFAULT-VALUE}).")
     String type;
 
-    @Option(names = {"-d", "--duration"}, paramLabel = "TIME",
-            defaultValue = "10s", converter = DurationConverter.class,
-            description = "Measured time, e.g. 300ms, 10s, 1m (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-d", "--duration"}, paramLabel = "TIME", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Measured time, e.g. 300ms, 10s, 1m; attacks: how long the attack lasts at most"
+                    + " (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
     @Option(names = {"-n", "--messages"}, paramLabel = "N", defaultValue = "0",
@@ -85,7 +89,8 @@ public final class BenchCommand implements Callable<Integer> {
     int publishers;
 
     @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "0",
-            description = "Cap on messages per second over all connections (fanout: publishes); 0 = no cap.")
+            description = "Cap on messages per second over all connections (fanout: publishes; slowread, flood:"
+                    + " frames); 0 = no cap.")
     long rate;
 
     @Option(names = "--threads", paramLabel = "N",
@@ -93,7 +98,8 @@ public final class BenchCommand implements Callable<Integer> {
     int threads;
 
     @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "10s", converter = DurationConverter.class,
-            description = "Longest wait for a connection to open or a message to come back (default: ${DEFAULT-VALUE}).")
+            description = "Longest wait for a connection to open or a message to come back; attacks: for the TCP"
+                    + " connect and the answer to the upgrade request (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "256",
@@ -103,6 +109,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--hold", paramLabel = "TIME", defaultValue = "10s", converter = DurationConverter.class,
             description = "Connect mode: how long to keep the connections open (default: ${DEFAULT-VALUE}).")
     Duration hold;
+
+    @Option(names = "--interval", paramLabel = "TIME", defaultValue = "1s", converter = DurationConverter.class,
+            description = "Slowloris: time between two writes of the request head (default: ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Option(names = "--no-read", description = "Flood: never read what the server sends.")
+    boolean noRead;
 
     @Option(names = "--source-addresses", paramLabel = "ADDRESSES",
             description = "Local addresses to connect from, round robin: 127.0.0.1-127.0.0.8 or a,b,c (default:"
@@ -133,25 +146,68 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BenchPlan plan = plan();
         boolean showProgress = progress != null ? progress : System.console() != null;
+        if (mode().attack()) {
+            AttackResult result = new AttackRun(attackPlan(), showProgress ? err : null).run();
+            out.println(json ? AttackReport.json(result) : AttackReport.text(result));
+            out.flush();
+            return result.aborted() == null ? 0 : 1;
+        }
+        BenchPlan plan = plan();
         BenchResult result = new Bench(plan, showProgress ? err : null).run();
         out.println(json ? JsonReport.render(result) : TextReport.render(result));
         out.flush();
         return result.aborted() == null && result.totalErrors() == 0 ? 0 : 1;
     }
 
-    /** Checks the options and turns them into a plan; a bad option is a {@link ParameterException}. */
-    BenchPlan plan() {
+    /** Checks the options of an attack mode and turns them into a plan; a bad option is a {@link ParameterException}. */
+    AttackPlan attackPlan() {
+        Mode m = mode();
+        checkUrl();
+        require(m.attack(), "not an attack mode: " + mode);
+        require(type.equalsIgnoreCase("text") || type.equalsIgnoreCase("binary"), "--type must be text or binary");
+        require(connections > 0, "--connections must be at least 1");
+        require(size >= 0 && size <= 16 << 20, "--size must be between 0 and 16 MiB");
+        require(m != Mode.PARTIAL || size >= 1, "--size must be at least 1 for partial frames");
+        require(messages == 0, "--messages does not apply to attacks: give --duration");
+        require(!duration.isZero(), "--duration must be above 0");
+        require(rate >= 0, "--rate must not be negative");
+        require(threads > 0 && threads <= 256, "--threads must be between 1 and 256");
+        require(concurrency > 0, "--concurrency must be at least 1");
+        require(!timeout.isZero(), "--timeout must be above 0");
+        require(!interval.isZero(), "--interval must be above 0");
+        return new AttackPlan(url, m, connections, size, type.equalsIgnoreCase("text"), duration, rate, timeout,
+                interval, !noRead, threads, concurrency, sources(connections));
+    }
+
+    private Mode mode() {
+        try {
+            return Mode.valueOf(mode.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw bad("--mode must be echo, fanout, connect, slowread, partial, slowloris or flood, not " + mode);
+        }
+    }
+
+    private void checkUrl() {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         require(scheme.equals("ws"), "only ws:// URLs are supported (no TLS yet): " + url);
         require(url.getHost() != null, "the URL has no host: " + url);
-        Mode m;
+    }
+
+    private SourceAddresses sources(int total) {
         try {
-            m = Mode.valueOf(mode.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw bad("--mode must be echo, fanout or connect, not " + mode);
+            return sourceAddresses != null ? SourceAddresses.parse(sourceAddresses)
+                    : SourceAddresses.automatic(InetAddress.getByName(url.getHost()), total, EphemeralPortRange.current());
+        } catch (IllegalArgumentException | java.net.UnknownHostException e) {
+            throw bad(e.getMessage());
         }
+    }
+
+    /** Checks the options and turns them into a plan; a bad option is a {@link ParameterException}. */
+    BenchPlan plan() {
+        checkUrl();
+        Mode m = mode();
+        require(!m.attack(), "an attack mode has no measurement plan: " + mode);
         require(type.equalsIgnoreCase("text") || type.equalsIgnoreCase("binary"), "--type must be text or binary");
         require(connections > 0, "--connections must be at least 1");
         require(inFlight > 0 && inFlight <= 1 << 20, "--in-flight must be between 1 and 1048576");
@@ -167,13 +223,7 @@ public final class BenchCommand implements Callable<Integer> {
         require(!timeout.isZero(), "--timeout must be above 0");
         Duration w = warmup != null ? warmup : messages > 0 || m == Mode.CONNECT ? Duration.ZERO : Duration.ofSeconds(2);
         int total = m == Mode.FANOUT ? connections + publishers : connections;
-        SourceAddresses sources;
-        try {
-            sources = sourceAddresses != null ? SourceAddresses.parse(sourceAddresses)
-                    : SourceAddresses.automatic(InetAddress.getByName(url.getHost()), total, EphemeralPortRange.current());
-        } catch (IllegalArgumentException | java.net.UnknownHostException e) {
-            throw bad(e.getMessage());
-        }
+        SourceAddresses sources = sources(total);
         return new BenchPlan(url, m, connections, inFlight, size, type.equalsIgnoreCase("text"), duration, messages, w,
                 publishers, rate, timeout, hold, threads, concurrency, sources, serverPid);
     }

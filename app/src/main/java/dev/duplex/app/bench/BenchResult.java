@@ -52,7 +52,7 @@ record BenchResult(BenchPlan plan, long opened, long failedAttempts, long connec
         return switch (plan.mode()) {
             case ECHO -> "message";
             case FANOUT -> "delivery";
-            case CONNECT -> "connection";
+            default -> "connection"; // connect mode (attack modes have their own report)
         };
     }
 

@@ -63,6 +63,7 @@ final class TextReport {
                     "%d subscribers, %d publisher(s) x %d in flight, %d-byte %s messages, %s, %s",
                     plan.connections(), plan.publishers(), plan.inFlight(), plan.size(),
                     plan.text() ? "text" : "binary", length(plan), threads);
+            default -> throw new IllegalArgumentException("attack modes have their own report: " + plan.mode());
         };
     }
 
