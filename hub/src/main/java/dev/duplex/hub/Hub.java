@@ -65,6 +65,7 @@ public final class Hub implements AutoCloseable {
 
     private final HubLimits limits;
     private final MessageStore store;
+    private final SharedLog shared;
     private final Counters counters = new Counters();
     private final ServerFanout fanout = new ServerFanout();
     private final HubCore core;
@@ -86,11 +87,13 @@ public final class Hub implements AutoCloseable {
         SeqHighWater seqs = b.dataDirectory != null && b.storeForTests == null
                 ? SeqHighWater.inDirectory(b.dataDirectory, H2MessageStore.file(b.dataDirectory), b.acceptEmptyStore)
                 : SeqHighWater.inMemory();
+        this.shared = b.redisUri != null ? new RedisSharedLog(b.redisUri, b.retention, b.redisTimeout) : null;
         Replies replies = new Replies(new JsonFactory());
         this.core = new HubCore(store, b.retention, limits, b.clock, b.fanoutForTests != null ? b.fanoutForTests
                 : fanout, replies, counters, b.errorHandler, seqs);
         this.writer = new Writer(core, b.errorHandler, b.pruneIntervalMillis);
         core.control(writer::submitControl);
+        core.sharedLog(shared);
         this.hubEndpoint = new HubEndpoint(core, writer, new RequestParser(), replies, limits, counters, b.clock);
         this.broadcastEndpoint = new BroadcastEndpoint(fanout, limits);
         this.echoEndpoint = new EchoEndpoint(limits.maxMessageBytes());
@@ -262,6 +265,9 @@ public final class Hub implements AutoCloseable {
         } finally {
             writer.ready().completeExceptionally(new HubException(ErrorCode.INTERNAL.wire(), "the hub is closed"));
             store.close();
+            if (shared != null) {
+                shared.close();
+            }
         }
     }
 
@@ -306,6 +312,8 @@ public final class Hub implements AutoCloseable {
         private Fanout fanoutForTests;
         private MessageStore storeForTests;
         private Consumer<Throwable> errorHandler = e -> System.err.println("duplex hub: " + e);
+        private String redisUri;
+        private Duration redisTimeout = Duration.ofSeconds(2);
 
         private Builder() {
         }
@@ -371,6 +379,37 @@ public final class Hub implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes this hub one node of several sharing Redis 7 (or Valkey) at {@code uri} (e.g.
+         * {@code redis://host:6379}, {@code rediss://...} for TLS, {@code redis://:password@host}): Redis numbers
+         * each topic's messages (one order for every node), keeps the history with this hub's {@link #history}
+         * retention (all nodes should use the same) and carries each message to the nodes whose clients subscribed.
+         * Acks wait for Redis; while Redis is unreachable, publishes fail with {@code unavailable} and subscribers
+         * are told, and delivery resumes (missed messages fetched from the log) once it is back. Replaces the
+         * local store: not with {@link #dataDirectory}. Redis must be reachable when the hub starts, or
+         * {@link Hub#ready()} fails. Presence ({@code join}/{@code leave}, member lists) stays per node. See
+         * docs/hub.md, "Several nodes over Redis".
+         *
+         * @throws IllegalArgumentException if {@code uri} is not a redis:// or rediss:// URI
+         */
+        public Builder redis(String uri) {
+            Objects.requireNonNull(uri, "uri");
+            if (!uri.startsWith("redis://") && !uri.startsWith("rediss://")) {
+                throw new IllegalArgumentException("not a redis:// or rediss:// URI: " + uri);
+            }
+            this.redisUri = uri;
+            return this;
+        }
+
+        /** With {@link #redis}: how long a Redis command may take before it fails ({@code unavailable}); 2 s. */
+        public Builder redisTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+            }
+            this.redisTimeout = timeout;
+            return this;
+        }
+
         /** Offers permessage-deflate on the hub's endpoints with these settings. */
         public Builder compression(PerMessageDeflate deflate) {
             this.compression = Objects.requireNonNull(deflate, "deflate");
@@ -415,13 +454,17 @@ public final class Hub implements AutoCloseable {
          * Takes the data folder's lock and starts the writer thread, which opens the store (loading each topic's
          * last seq) in the background: see {@link Hub#ready()}.
          *
-         * @throws IllegalStateException if neither {@link #dataDirectory} nor {@link #inMemory()} was chosen
+         * @throws IllegalStateException if none of {@link #dataDirectory}, {@link #inMemory()} and {@link #redis}
+         *                               was chosen, or both {@link #dataDirectory} and {@link #redis}
          * @throws HubException          ({@code internal}) if the data folder cannot be created or locked, e.g.
          *                               another hub has it
          */
         public Hub build() {
-            if (dataDirectory == null && !inMemory) {
-                throw new IllegalStateException("choose the storage: dataDirectory(path) or inMemory()");
+            if (redisUri != null && dataDirectory != null) {
+                throw new IllegalStateException("redis(uri) replaces the data directory: choose one");
+            }
+            if (dataDirectory == null && !inMemory && redisUri == null) {
+                throw new IllegalStateException("choose the storage: dataDirectory(path), inMemory() or redis(uri)");
             }
             return new Hub(this);
         }

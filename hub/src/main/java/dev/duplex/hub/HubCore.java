@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -48,6 +49,10 @@ final class HubCore {
     final List<HubListener> listeners = new CopyOnWriteArrayList<>();
     final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
 
+    /** With several nodes: the log in Redis that numbers, keeps and carries messages; null on a single node. */
+    private SharedLog shared;
+    /** With {@link #shared}: the log's answers to the pending publishes, in the same order. Writer thread. */
+    private final List<CompletableFuture<SharedLog.Appended>> pendingAppends = new ArrayList<>();
     private final List<Command.Publish> pendingCommands = new ArrayList<>();
     private final List<StoredMessage> pendingMessages = new ArrayList<>();
     private final Set<Topic> touched = new LinkedHashSet<>();
@@ -69,6 +74,14 @@ final class HubCore {
     /** Where {@link #closeAfterCommitted} queues its close; the hub sets it once, before any connection. */
     void control(Predicate<Command> submitControl) {
         this.control = submitControl;
+    }
+
+    /**
+     * Makes this hub a cluster member: {@code log} numbers, keeps and carries the messages instead of the store.
+     * Set once by the hub, before the writer starts.
+     */
+    void sharedLog(SharedLog log) {
+        this.shared = log;
     }
 
     // ------------------------------------------------------------------------------------- any thread
@@ -124,6 +137,24 @@ final class HubCore {
         }
         store.commit();
         lastAgePrune = clock.millis();
+        if (shared != null) {
+            shared.open(new SharedLog.Events() {
+                @Override
+                public void message(StoredMessage m) {
+                    control.test(new Command.Action(core -> core.sharedMessage(m)));
+                }
+
+                @Override
+                public void subscribed(String topic) {
+                    control.test(new Command.Action(core -> core.sharedResubscribed(topic)));
+                }
+
+                @Override
+                public void disconnected() {
+                    control.test(new Command.Action(HubCore::sharedDisconnected));
+                }
+            });
+        }
     }
 
     /** Gives the message its seq and writes it into the open transaction; {@link #flush} commits and delivers. */
@@ -136,6 +167,10 @@ final class HubCore {
                 return;
             }
             t = createTopic(p.topic());
+        }
+        if (shared != null) {
+            appendShared(p);
+            return;
         }
         long ts = Math.max(clock.millis(), t.lastTimestamp);
         long seq = t.lastSeq + 1;
@@ -159,6 +194,10 @@ final class HubCore {
 
     /** Commits the appended messages, then acks them, tells listeners and fans them out, in seq order. */
     void flush() {
+        if (shared != null) {
+            flushShared();
+            return;
+        }
         if (pendingMessages.isEmpty()) {
             return;
         }
@@ -228,6 +267,15 @@ final class HubCore {
                 return;
             }
             t = createTopic(r.topic());
+        }
+        if (shared != null && !t.busSubscribed) {
+            try {
+                subscribeShared(t);
+            } catch (RuntimeException e) {
+                counters.errors.increment();
+                sendError(c, r.id(), ErrorCode.UNAVAILABLE, e.getMessage());
+                return;
+            }
         }
         c.topics.put(t.name, t);
         t.members.add(c);
@@ -299,6 +347,9 @@ final class HubCore {
 
     /** Deletes what retention no longer keeps: by count for topics that got messages, by age every minute. */
     void prune() {
+        if (shared != null) {
+            return; // the shared log trims itself on every append
+        }
         for (Topic t : topics.values()) {
             if (t.prunePending) {
                 t.prunePending = false;
@@ -351,6 +402,10 @@ final class HubCore {
      * above their last seq first, so a topic that comes back continues above every number it gave.
      */
     void reclaimIdleTopics() {
+        if (shared != null) {
+            reclaimShared();
+            return;
+        }
         long minTimestamp = retention.minTimestamp(clock.millis());
         List<Topic> idle = new ArrayList<>();
         long maxSeq = 0;
@@ -394,6 +449,174 @@ final class HubCore {
         } else if (p.from() != null && !p.from().gone) {
             sendError(p.from(), p.id(), code, message);
         }
+    }
+
+    // ----------------------------------------------------------------------- several nodes (shared log)
+
+    /** A message from the shared log, published by any node: delivered live here in seq order, once. */
+    void sharedMessage(StoredMessage m) {
+        Topic t = topics.get(m.topic());
+        if (t == null || !t.busSubscribed || m.seq() <= t.committedSeq) {
+            return; // not ours (any more), or already delivered (by a catch-up from the log)
+        }
+        if (m.seq() > t.committedSeq + 1) {
+            catchUp(t, m.seq() - 1);
+        }
+        deliverShared(t, m);
+    }
+
+    /** The node's subscription to the topic is in place again (after a reconnect): fetch what it missed. */
+    void sharedResubscribed(String topic) {
+        Topic t = topics.get(topic);
+        if (t == null || !t.busSubscribed) {
+            return;
+        }
+        long last;
+        try {
+            last = shared.lastSeq(topic);
+        } catch (RuntimeException e) {
+            errorHandler.accept(e); // the next message from the log fills the hole instead
+            return;
+        }
+        if (last < t.committedSeq) {
+            // Redis lost data (restarted without persistence): its numbers restart below what was delivered
+            errorHandler.accept(new HubException(ErrorCode.UNAVAILABLE.wire(), "Redis's seq of " + topic
+                    + " went back from " + t.committedSeq + " to " + last + "; was Redis restarted without persistence?"));
+            t.committedSeq = last;
+            t.lastSeq = last;
+            return;
+        }
+        catchUp(t, last);
+    }
+
+    /** The link to the shared log broke: every subscriber of a shared topic here is told that messages may be late. */
+    void sharedDisconnected() {
+        String notice = replies.error(null, ErrorCode.UNAVAILABLE,
+                "the hub lost its link to Redis; messages are delivered once it is back");
+        for (Topic t : topics.values()) {
+            if (t.busSubscribed) {
+                for (HubConnection c : t.members) {
+                    c.out().send(notice);
+                }
+            }
+        }
+    }
+
+    private void appendShared(Command.Publish p) {
+        Member from = p.from() == null ? Member.SERVER : p.from().member();
+        CompletableFuture<SharedLog.Appended> appended;
+        try {
+            appended = shared.append(p.topic(), clock.millis(), from.session(), from.name(), p.data());
+        } catch (RuntimeException e) {
+            appended = CompletableFuture.failedFuture(e);
+        }
+        pendingCommands.add(p);
+        pendingAppends.add(appended);
+    }
+
+    /**
+     * Waits for the log's answer to every pending publish, in order: acks (or completes) the stored ones and
+     * refuses the others with {@code unavailable}. Delivery to this node's subscribers comes back through the log.
+     */
+    private void flushShared() {
+        for (int i = 0; i < pendingCommands.size(); i++) {
+            Command.Publish p = pendingCommands.get(i);
+            SharedLog.Appended a;
+            try {
+                a = pendingAppends.get(i).join();
+            } catch (RuntimeException e) {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                        ? e.getCause() : e;
+                counters.errors.increment();
+                errorHandler.accept(cause);
+                refuse(p, ErrorCode.UNAVAILABLE, "the message was not stored: " + cause.getMessage());
+                continue;
+            }
+            counters.stored.increment();
+            counters.published.increment();
+            Topic t = topics.get(p.topic());
+            if (t != null && a.seq() > t.lastSeq) {
+                t.lastSeq = a.seq();
+            }
+            HubConnection from = p.from();
+            if (from != null && p.ack() && !from.gone) {
+                from.out().send(replies.ack(p.id(), p.topic(), a.seq(), a.timestamp()));
+            }
+            if (!listeners.isEmpty()) {
+                Member m = from == null ? Member.SERVER : from.member();
+                notifyMessage(new StoredMessage(p.topic(), a.seq(), a.timestamp(), m.session(), m.name(), p.data()));
+            }
+            if (p.future() != null) {
+                p.future().complete(new Published(p.topic(), a.seq(), a.timestamp()));
+            }
+        }
+        clearPending();
+    }
+
+    /**
+     * Subscribes this node to the topic's messages, then reads the topic's last seq: a message stored after that
+     * read arrives through the subscription, one stored before it is at most that seq (skipped when it arrives).
+     */
+    private void subscribeShared(Topic t) {
+        shared.subscribe(t.name);
+        long last = shared.lastSeq(t.name);
+        t.committedSeq = last;
+        t.lastSeq = last;
+        t.busSubscribed = true;
+    }
+
+    /** Delivers what the log kept of {@code (committedSeq, upTo]}; a gap notice for what it no longer has. */
+    private void catchUp(Topic t, long upTo) {
+        long minTimestamp = retention.minTimestamp(clock.millis());
+        while (t.committedSeq < upTo) {
+            List<StoredMessage> batch;
+            try {
+                batch = shared.read(t.name, t.committedSeq, minTimestamp, REPLAY_READ);
+            } catch (RuntimeException e) {
+                errorHandler.accept(e);
+                batch = List.of();
+            }
+            boolean progressed = false;
+            for (StoredMessage m : batch) {
+                if (m.seq() > upTo) {
+                    break;
+                }
+                if (m.seq() > t.committedSeq + 1) {
+                    deliverLive(t, replies.gap(t.name, t.committedSeq + 1, m.seq() - 1));
+                }
+                deliverShared(t, m);
+                progressed = true;
+            }
+            if (!progressed) {
+                deliverLive(t, replies.gap(t.name, t.committedSeq + 1, upTo));
+                t.committedSeq = upTo;
+                t.lastSeq = Math.max(t.lastSeq, upTo);
+            }
+        }
+    }
+
+    private void deliverShared(Topic t, StoredMessage m) {
+        t.committedSeq = m.seq();
+        t.lastSeq = Math.max(t.lastSeq, m.seq());
+        t.lastTimestamp = m.timestamp();
+        deliverLive(t, replies.message(m, false));
+    }
+
+    /** Topics without a subscriber here leave this node (and its subscription); the log keeps their history. */
+    private void reclaimShared() {
+        List<Topic> idle = new ArrayList<>();
+        for (Topic t : topics.values()) {
+            if (t.members.isEmpty()) {
+                idle.add(t);
+            }
+        }
+        for (Topic t : idle) {
+            if (t.busSubscribed) {
+                shared.unsubscribe(t.name);
+            }
+            topics.remove(t.name, t);
+        }
+        counters.topicsReclaimed.add(idle.size());
     }
 
     // ------------------------------------------------------------------------------------------ internals
@@ -445,7 +668,9 @@ final class HubCore {
             long floor = Math.max(r.cursor, t.committedSeq - retention.maxMessages());
             List<StoredMessage> batch;
             try {
-                batch = floor >= t.committedSeq ? List.of() : store.read(t.name, floor, minTimestamp, REPLAY_READ);
+                batch = floor >= t.committedSeq ? List.of()
+                        : shared != null ? shared.read(t.name, floor, minTimestamp, REPLAY_READ)
+                        : store.read(t.name, floor, minTimestamp, REPLAY_READ);
             } catch (RuntimeException e) {
                 counters.errors.increment();
                 errorHandler.accept(e);
@@ -542,6 +767,7 @@ final class HubCore {
     }
 
     private void clearPending() {
+        pendingAppends.clear();
         pendingCommands.clear();
         pendingMessages.clear();
         touched.clear();
