@@ -14,6 +14,8 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -78,6 +80,7 @@ final class RedisSharedLog implements SharedLog {
     private final RedisURI uri;
     private final Retention retention;
     private final Duration timeout;
+    private ClientResources resources;
     private RedisClient client;
     private StatefulRedisConnection<String, String> commands;
     private StatefulRedisPubSubConnection<String, String> bus;
@@ -111,7 +114,12 @@ final class RedisSharedLog implements SharedLog {
     @Override
     public void open(Events events) {
         uri.setTimeout(timeout);
-        client = RedisClient.create(uri);
+        // two I/O threads are plenty for two connections; reconnect soon (100 ms, doubling up to 2 s)
+        resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2,
+                        TimeUnit.MILLISECONDS))
+                .build();
+        client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -231,6 +239,9 @@ final class RedisSharedLog implements SharedLog {
         }
         if (client != null) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+        if (resources != null) {
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
         }
     }
 

@@ -1,0 +1,285 @@
+package dev.duplex.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.duplex.net.WebSocketServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Two hub nodes (two servers on 127.0.0.1) sharing one real redis-server. */
+class HubRedisClusterTest {
+    @TempDir
+    Path dir;
+    private RedisServer redis;
+    private final List<Hub> hubs = new ArrayList<>();
+    private final List<WebSocketServer> servers = new ArrayList<>();
+    private final List<JdkHubClient> clients = new ArrayList<>();
+    private final ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+
+    @BeforeEach
+    void startRedis() throws Exception {
+        redis = RedisServer.start(dir);
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (JdkHubClient c : clients) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closed by the test or the server
+            }
+        }
+        for (WebSocketServer s : servers) {
+            s.stop();
+        }
+        for (Hub h : hubs) {
+            h.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    /** Starts a node: a hub on the shared Redis and its own server. Index 0 is node A, 1 is node B. */
+    private Hub node() throws Exception {
+        Hub hub = Hub.builder().redis(redis.uri()).redisTimeout(Duration.ofSeconds(1))
+                .errorHandler(errors::add).build();
+        hubs.add(hub);
+        servers.add(hub.startServer(WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1)));
+        hub.ready().get(10, TimeUnit.SECONDS);
+        return hub;
+    }
+
+    private JdkHubClient client(int node) throws Exception {
+        JdkHubClient c = JdkHubClient.connect(URI.create("ws://127.0.0.1:" + servers.get(node).port() + "/hub"));
+        clients.add(c);
+        c.next("welcome");
+        return c;
+    }
+
+    private static JsonNode subscribe(JdkHubClient c, String topic, String extra) throws Exception {
+        c.send("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"" + topic + "\"" + extra + "}");
+        return c.next("subscribed");
+    }
+
+    /** Reads messages (skipping presence) until {@code count} arrived; returns their seqs. */
+    private static List<JsonNode> messages(JdkHubClient c, int count) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        while (out.size() < count) {
+            JsonNode n = c.next();
+            String type = n.path("type").asText();
+            if (type.equals("join") || type.equals("leave")) {
+                continue;
+            }
+            assertEquals("message", type, () -> "expected a message, got " + n);
+            out.add(n);
+        }
+        return out;
+    }
+
+    private static void assertSeqs(List<JsonNode> messages, long first, long last) {
+        List<Long> expected = new ArrayList<>();
+        for (long s = first; s <= last; s++) {
+            expected.add(s);
+        }
+        List<Long> got = new ArrayList<>();
+        for (JsonNode m : messages) {
+            got.add(m.get("seq").asLong());
+        }
+        assertEquals(expected, got);
+    }
+
+    @Test
+    void aMessagePublishedOnOneNodeReachesTheOtherOnceInOrderWithTheSameSeq() throws Exception {
+        node();
+        node();
+        JdkHubClient onB = client(1);
+        subscribe(onB, "room", "");
+        JdkHubClient publisher = client(0);
+        List<Long> acked = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            publisher.send("{\"type\":\"publish\",\"id\":\"p" + i + "\",\"topic\":\"room\",\"data\":" + i
+                    + ",\"ack\":true}");
+            JsonNode ack = publisher.next("ack");
+            assertEquals("p" + i, ack.get("id").asText());
+            acked.add(ack.get("seq").asLong());
+        }
+        List<JsonNode> got = messages(onB, 20);
+        assertSeqs(got, 1, 20);
+        for (int i = 0; i < 20; i++) {
+            assertEquals(i + 1, got.get(i).get("data").asInt());
+            assertEquals(acked.get(i), got.get(i).get("seq").asLong());
+            assertEquals("room", got.get(i).get("topic").asText());
+        }
+        // nothing twice: the next thing B sees is the next message
+        hubs.get(0).publish("room", "\"end\"").get(10, TimeUnit.SECONDS);
+        JsonNode end = messages(onB, 1).get(0);
+        assertEquals(21, end.get("seq").asLong());
+        assertEquals("end", end.get("data").asText());
+    }
+
+    @Test
+    void resumeWithSinceOnTheOtherNodeGivesExactlyTheMissedMessages() throws Exception {
+        Hub a = node();
+        node();
+        for (int i = 1; i <= 10; i++) {
+            assertEquals(i, a.publish("news", Integer.toString(i)).get(10, TimeUnit.SECONDS).seq());
+        }
+        JdkHubClient onB = client(1);
+        JsonNode subscribed = subscribe(onB, "news", ",\"since\":6");
+        assertEquals(10, subscribed.get("seq").asLong());
+        List<JsonNode> replayed = messages(onB, 4);
+        assertSeqs(replayed, 7, 10);
+        for (JsonNode m : replayed) {
+            assertTrue(m.path("replay").asBoolean(), () -> "not marked replay: " + m);
+            assertEquals(m.get("seq").asInt(), m.get("data").asInt());
+        }
+        a.publish("news", "11").get(10, TimeUnit.SECONDS);
+        JsonNode live = messages(onB, 1).get(0);
+        assertEquals(11, live.get("seq").asLong());
+        assertTrue(!live.path("replay").asBoolean());
+    }
+
+    @Test
+    void concurrentPublishersOnBothNodesGiveOneGapFreeOrderSeenAlikeOnBothNodes() throws Exception {
+        Hub a = node();
+        Hub b = node();
+        JdkHubClient onA = client(0);
+        JdkHubClient onB = client(1);
+        subscribe(onA, "race", "");
+        subscribe(onB, "race", "");
+        int each = 150;
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<Void>> publishers = new ArrayList<>();
+        for (Hub h : List.of(a, b)) {
+            String node = h == a ? "a" : "b";
+            publishers.add(CompletableFuture.runAsync(() -> {
+                try {
+                    go.await();
+                    List<CompletableFuture<Published>> sent = new ArrayList<>();
+                    for (int i = 0; i < each; i++) {
+                        sent.add(h.publish("race", "\"" + node + i + "\""));
+                    }
+                    CompletableFuture.allOf(sent.toArray(new CompletableFuture[0])).get(20, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        go.countDown();
+        CompletableFuture.allOf(publishers.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+        List<JsonNode> seenOnA = messages(onA, 2 * each);
+        List<JsonNode> seenOnB = messages(onB, 2 * each);
+        assertSeqs(seenOnA, 1, 2L * each);
+        assertEquals(seenOnA, seenOnB);
+        // each node's own messages keep the order it published them in
+        for (String node : List.of("a", "b")) {
+            int next = 0;
+            for (JsonNode m : seenOnA) {
+                if (m.get("data").asText().startsWith(node)) {
+                    assertEquals(node + next++, m.get("data").asText());
+                }
+            }
+            assertEquals(each, next);
+        }
+    }
+
+    @Test
+    void aNodeJoiningATopicWhileMessagesFlowSeesNoGapAndNoDuplicate() throws Exception {
+        Hub a = node();
+        node();
+        int total = 300;
+        CountDownLatch fiftySent = new CountDownLatch(50);
+        CompletableFuture<Void> flow = CompletableFuture.runAsync(() -> {
+            try {
+                for (int i = 1; i <= total; i++) {
+                    a.publish("flow", Integer.toString(i)).get(10, TimeUnit.SECONDS);
+                    fiftySent.countDown();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(fiftySent.await(20, TimeUnit.SECONDS));
+        // node B has no subscriber on "flow" yet: the first subscribe makes it join the topic mid-stream
+        JdkHubClient live = client(1);
+        JdkHubClient fromStart = client(1);
+        long liveFrom = subscribe(live, "flow", "").get("seq").asLong();
+        subscribe(fromStart, "flow", ",\"since\":0");
+        flow.get(30, TimeUnit.SECONDS);
+        assertTrue(liveFrom >= 50, "joined at " + liveFrom);
+        List<JsonNode> liveGot = messages(live, (int) (total - liveFrom));
+        assertSeqs(liveGot, liveFrom + 1, total);
+        List<JsonNode> allGot = messages(fromStart, total);
+        assertSeqs(allGot, 1, total);
+        for (JsonNode m : allGot) {
+            assertEquals(m.get("seq").asInt(), m.get("data").asInt());
+        }
+        // and nothing after the last one
+        a.publish("flow", "\"end\"").get(10, TimeUnit.SECONDS);
+        assertEquals(total + 1, messages(live, 1).get(0).get("seq").asLong());
+        assertEquals(total + 1, messages(fromStart, 1).get(0).get("seq").asLong());
+    }
+
+    @Test
+    void withRedisGonePublishesFailUnavailableAndWorkAgainOnceItIsBack() throws Exception {
+        Hub a = node();
+        node();
+        JdkHubClient onB = client(1);
+        subscribe(onB, "ops", "");
+        JdkHubClient publisher = client(0);
+        publisher.send("{\"type\":\"publish\",\"id\":\"before\",\"topic\":\"ops\",\"data\":1,\"ack\":true}");
+        assertEquals(1, publisher.next("ack").get("seq").asLong());
+        assertEquals(1, messages(onB, 1).get(0).get("seq").asLong());
+
+        redis.stop();
+        JsonNode notice = onB.next("error");
+        assertEquals("unavailable", notice.get("code").asText());
+        publisher.send("{\"type\":\"publish\",\"id\":\"during\",\"topic\":\"ops\",\"data\":2,\"ack\":true}");
+        JsonNode refused = publisher.next("error");
+        assertEquals("during", refused.get("id").asText());
+        assertEquals("unavailable", refused.get("code").asText());
+        ExecutionException serverSide = assertThrows(ExecutionException.class,
+                () -> a.publish("ops", "3").get(10, TimeUnit.SECONDS));
+        assertEquals("unavailable", assertInstanceOf(HubException.class, serverSide.getCause()).code());
+
+        redis.start();
+        // Lettuce reconnects by itself (100 ms, doubling up to 2 s): retry until Redis takes the publish again
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        Published after = null;
+        while (after == null) {
+            try {
+                after = a.publish("ops", "4").get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                assertEquals("unavailable", ((HubException) e.getCause()).code());
+                assertTrue(System.nanoTime() < deadline, "Redis still unavailable 20 s after it came back");
+                TimeUnit.MILLISECONDS.sleep(100); // polling with a deadline for the reconnect
+            }
+        }
+        assertEquals(2, after.seq(), "no refused publish took a seq");
+        JsonNode delivered = messages(onB, 1).get(0);
+        assertEquals(2, delivered.get("seq").asLong());
+        assertEquals(4, delivered.get("data").asInt());
+        publisher.send("{\"type\":\"publish\",\"id\":\"after\",\"topic\":\"ops\",\"data\":5,\"ack\":true}");
+        assertEquals(3, publisher.next("ack").get("seq").asLong());
+        assertEquals(3, messages(onB, 1).get(0).get("seq").asLong());
+    }
+}
