@@ -45,7 +45,9 @@ final class Serving implements AutoCloseable {
                 .errorHandler(errors)
                 .history(options.history, Duration.ofHours(options.historyHours));
         Path data = options.effectiveDataDirectory();
-        if (data == null) {
+        if (options.redis != null) {
+            hubBuilder.redis(options.redis);
+        } else if (data == null) {
             hubBuilder.inMemory();
         } else {
             hubBuilder.dataDirectory(data).acceptEmptyStore(options.acceptEmptyStore);
@@ -159,7 +161,8 @@ final class Serving implements AutoCloseable {
         Path data = options.effectiveDataDirectory();
         StringBuilder b = new StringBuilder();
         b.append("duplex serve: listening on ").append(http).append("/  (storage: ")
-                .append(data == null ? "memory" : data.toAbsolutePath().normalize())
+                .append(options.redis != null ? "redis " + options.redisForDisplay()
+                        : data == null ? "memory" : data.toAbsolutePath().normalize())
                 .append(", tokens: ").append(options.tokenSecret == null ? "not required" : "required")
                 .append(")\n");
         if (options.staticDirectory != null) {

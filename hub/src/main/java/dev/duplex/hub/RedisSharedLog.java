@@ -43,6 +43,7 @@ import java.util.concurrent.TimeoutException;
 final class RedisSharedLog implements SharedLog {
     private static final System.Logger LOG = System.getLogger(RedisSharedLog.class.getName());
     private static final String PREFIX = "duplex:{";
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     /*
      * KEYS[1] seq hash, KEYS[2] log; ARGV[1] timestamp, ARGV[2] max messages, ARGV[3] max age (ms), ARGV[4]
@@ -113,7 +114,7 @@ final class RedisSharedLog implements SharedLog {
 
     @Override
     public void open(Events events) {
-        uri.setTimeout(timeout);
+        uri.setTimeout(CONNECT_TIMEOUT); // the first connection's handshake (a cold JVM loads Netty meanwhile)
         // two I/O threads are plenty for two connections; reconnect soon (100 ms, doubling up to 2 s)
         resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2,

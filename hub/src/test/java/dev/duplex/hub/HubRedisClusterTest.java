@@ -60,7 +60,7 @@ class HubRedisClusterTest {
 
     /** Starts a node: a hub on the shared Redis and its own server. Index 0 is node A, 1 is node B. */
     private Hub node() throws Exception {
-        Hub hub = Hub.builder().redis(redis.uri()).redisTimeout(Duration.ofSeconds(1))
+        Hub hub = Hub.builder().redis(redis.uri()).redisTimeout(Duration.ofSeconds(5))
                 .errorHandler(errors::add).build();
         hubs.add(hub);
         servers.add(hub.startServer(WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1)));
