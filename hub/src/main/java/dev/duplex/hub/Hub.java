@@ -156,7 +156,8 @@ public final class Hub implements AutoCloseable {
      * Publishes {@code json} (any JSON value: object, array, string, number, ...) on {@code topic} as
      * {@link Member#SERVER}. The future completes with the message's seq and timestamp once it is committed
      * (before it is fanned out), or exceptionally with a {@link HubException} ({@code too_many_topics},
-     * {@code overloaded}, {@code internal}, or the hub closing).
+     * {@code overloaded}, {@code internal}, or the hub closing; with {@link Builder#redis} also
+     * {@code unavailable}: Redis did not confirm).
      *
      * @throws IllegalArgumentException if the topic name is invalid, {@code json} is not valid JSON, or it is
      *                                  larger than {@link HubLimits#maxMessageBytes()}
@@ -387,8 +388,9 @@ public final class Hub implements AutoCloseable {
          * Acks wait for Redis; while Redis is unreachable, publishes fail with {@code unavailable} and subscribers
          * are told, and delivery resumes (missed messages fetched from the log) once it is back. Replaces the
          * local store: not with {@link #dataDirectory}. Redis must be reachable when the hub starts, or
-         * {@link Hub#ready()} fails. Presence ({@code join}/{@code leave}, member lists) stays per node. See
-         * docs/hub.md, "Several nodes over Redis".
+         * {@link Hub#ready()} fails. Presence ({@code join}/{@code leave}, member lists) stays per node, and
+         * {@link HubListener#onMessage} is called on the node that published the message. See docs/hub.md,
+         * "Several nodes over Redis".
          *
          * @throws IllegalArgumentException if {@code uri} is not a redis:// or rediss:// URI
          */

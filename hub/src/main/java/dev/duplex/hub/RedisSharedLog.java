@@ -230,19 +230,24 @@ final class RedisSharedLog implements SharedLog {
         return out;
     }
 
+    /** Closes the connections and the client's threads; idempotent, also after a failed {@link #open}. */
     @Override
     public void close() {
         if (bus != null) {
             bus.close();
+            bus = null;
         }
         if (commands != null) {
             commands.close();
+            commands = null;
         }
         if (client != null) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            client = null;
         }
         if (resources != null) {
             resources.shutdown(0, 2, TimeUnit.SECONDS);
+            resources = null;
         }
     }
 
