@@ -31,6 +31,8 @@ final class HubCore {
     static final long AGE_PRUNE_INTERVAL_MILLIS = 60_000;
     /** Close code for a connection whose token expired (an application code: reconnect with a fresh token). */
     static final int TOKEN_EXPIRED = 4001;
+    /** Bound on the messages from a shared log queued for the writer; beyond it they are re-read from the log. */
+    static final int MAX_SHARED_QUEUED = 65_536;
 
     private final MessageStore store;
     private final Retention retention;
@@ -53,6 +55,10 @@ final class HubCore {
     private SharedLog shared;
     /** With {@link #shared}: the log's answers to the pending publishes, in the same order. Writer thread. */
     private final List<CompletableFuture<SharedLog.Appended>> pendingAppends = new ArrayList<>();
+    /** Shared topics this node may have missed messages of; caught up on the writer's tick. Any thread adds. */
+    private final Set<String> behind = ConcurrentHashMap.newKeySet();
+    /** Messages from the shared log waiting for the writer; above {@link #MAX_SHARED_QUEUED} their topic is marked behind. */
+    private final java.util.concurrent.atomic.AtomicInteger sharedQueued = new java.util.concurrent.atomic.AtomicInteger();
     private final List<Command.Publish> pendingCommands = new ArrayList<>();
     private final List<StoredMessage> pendingMessages = new ArrayList<>();
     private final Set<Topic> touched = new LinkedHashSet<>();
@@ -141,7 +147,14 @@ final class HubCore {
             shared.open(new SharedLog.Events() {
                 @Override
                 public void message(StoredMessage m) {
-                    control.test(new Command.Action(core -> core.sharedMessage(m)));
+                    if (sharedQueued.incrementAndGet() > MAX_SHARED_QUEUED) {
+                        sharedQueued.decrementAndGet();
+                        behind.add(m.topic()); // the writer is far behind: the tick re-reads it from the log
+                        return;
+                    }
+                    if (!control.test(new Command.Action(core -> core.sharedMessage(m)))) {
+                        sharedQueued.decrementAndGet();
+                    }
                 }
 
                 @Override
@@ -348,7 +361,12 @@ final class HubCore {
     /** Deletes what retention no longer keeps: by count for topics that got messages, by age every minute. */
     void prune() {
         if (shared != null) {
-            return; // the shared log trims itself on every append
+            // the shared log trims itself on every append; here, catch up the topics that may have missed messages
+            for (String topic : List.copyOf(behind)) {
+                behind.remove(topic);
+                sharedResubscribed(topic);
+            }
+            return;
         }
         for (Topic t : topics.values()) {
             if (t.prunePending) {
@@ -455,6 +473,7 @@ final class HubCore {
 
     /** A message from the shared log, published by any node: delivered live here in seq order, once. */
     void sharedMessage(StoredMessage m) {
+        sharedQueued.decrementAndGet();
         Topic t = topics.get(m.topic());
         if (t == null || !t.busSubscribed || m.seq() <= t.committedSeq) {
             return; // not ours (any more), or already delivered (by a catch-up from the log)
@@ -475,7 +494,8 @@ final class HubCore {
         try {
             last = shared.lastSeq(topic);
         } catch (RuntimeException e) {
-            errorHandler.accept(e); // the next message from the log fills the hole instead
+            errorHandler.accept(e); // e.g. the command link is not back yet: the tick tries again
+            behind.add(topic);
             return;
         }
         if (last < t.committedSeq) {
@@ -678,20 +698,25 @@ final class HubCore {
                 disconnect(c);
                 return;
             }
-            if (batch.isEmpty() && r.cursor < t.committedSeq) {
-                c.out().send(replies.gap(t.name, r.cursor + 1, t.committedSeq));
-                r.cursor = t.committedSeq;
-            }
+            int sent = 0;
             for (StoredMessage m : batch) {
+                if (m.seq() > t.committedSeq) {
+                    break; // a shared log is ahead of this node: that message comes live, not twice
+                }
                 if (m.seq() > r.cursor + 1) {
                     c.out().send(replies.gap(t.name, r.cursor + 1, m.seq() - 1));
                 }
                 c.out().send(replies.message(m, true));
                 r.cursor = m.seq();
+                sent++;
                 budget -= m.approximateBytes();
             }
-            counters.replayed.add(batch.size());
-            counters.delivered.add(batch.size());
+            if (sent == 0 && r.cursor < t.committedSeq) {
+                c.out().send(replies.gap(t.name, r.cursor + 1, t.committedSeq));
+                r.cursor = t.committedSeq;
+            }
+            counters.replayed.add(sent);
+            counters.delivered.add(sent);
             if (r.cursor >= t.committedSeq) {
                 c.replays.pollFirst();
                 t.addLive(c);

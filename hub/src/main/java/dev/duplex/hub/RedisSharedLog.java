@@ -128,6 +128,7 @@ final class RedisSharedLog implements SharedLog {
                 .build());
         try {
             commands = client.connect();
+            commands.sync().scriptLoad(APPEND); // after a Redis restart, the first append loads it again
             bus = client.connectPubSub();
         } catch (RedisException e) {
             close();

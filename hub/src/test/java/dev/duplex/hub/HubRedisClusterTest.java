@@ -60,8 +60,11 @@ class HubRedisClusterTest {
 
     /** Starts a node: a hub on the shared Redis and its own server. Index 0 is node A, 1 is node B. */
     private Hub node() throws Exception {
-        Hub hub = Hub.builder().redis(redis.uri()).redisTimeout(Duration.ofSeconds(5))
-                .errorHandler(errors::add).build();
+        return node(Hub.builder().redis(redis.uri()).redisTimeout(Duration.ofSeconds(5)));
+    }
+
+    private Hub node(Hub.Builder builder) throws Exception {
+        Hub hub = builder.errorHandler(errors::add).build();
         hubs.add(hub);
         servers.add(hub.startServer(WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1)));
         hub.ready().get(10, TimeUnit.SECONDS);
@@ -237,6 +240,61 @@ class HubRedisClusterTest {
         a.publish("flow", "\"end\"").get(10, TimeUnit.SECONDS);
         assertEquals(total + 1, messages(live, 1).get(0).get("seq").asLong());
         assertEquals(total + 1, messages(fromStart, 1).get(0).get("seq").asLong());
+    }
+
+    @Test
+    void redisKeepsTheRetentionByCountAndAgeAndResumeAnnouncesTheRestAsAGap() throws Exception {
+        MutableClock clock = new MutableClock();
+        Hub a = node(Hub.builder().redis(redis.uri()).history(5, Duration.ofHours(1)).clock(clock));
+        node(Hub.builder().redis(redis.uri()).history(5, Duration.ofHours(1)));
+        for (int i = 1; i <= 8; i++) {
+            a.publish("kept", Integer.toString(i)).get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(":5", redis.command("ZCARD duplex:{kept}:log"));
+        assertEquals(":-1", redis.command("TTL duplex:{kept}:seq"), "the seq never expires");
+        assertTrue(Long.parseLong(redis.command("PTTL duplex:{kept}:log").substring(1)) > 0);
+        JdkHubClient onB = client(1);
+        assertEquals(8, subscribe(onB, "kept", ",\"since\":0").get("seq").asLong());
+        JsonNode gap = onB.next("gap");
+        assertEquals(1, gap.get("from").asLong());
+        assertEquals(3, gap.get("to").asLong());
+        assertSeqs(messages(onB, 5), 4, 8);
+
+        clock.advance(Duration.ofHours(2)); // everything kept so far is now older than the hour
+        assertEquals(9, a.publish("kept", "9").get(10, TimeUnit.SECONDS).seq());
+        assertEquals(":1", redis.command("ZCARD duplex:{kept}:log"));
+        assertSeqs(messages(onB, 1), 9, 9);
+        JdkHubClient late = client(1);
+        subscribe(late, "kept", ",\"since\":0");
+        gap = late.next("gap");
+        assertEquals(1, gap.get("from").asLong());
+        assertEquals(8, gap.get("to").asLong());
+        assertSeqs(messages(late, 1), 9, 9);
+    }
+
+    @Test
+    void aSlowRedisFailsThePublishUnavailableInsteadOfAcking() throws Exception {
+        node(Hub.builder().redis(redis.uri()).redisTimeout(Duration.ofMillis(300)));
+        node();
+        JdkHubClient onB = client(1);
+        subscribe(onB, "slow", "");
+        JdkHubClient publisher = client(0);
+        publisher.send("{\"type\":\"publish\",\"id\":\"o\",\"topic\":\"slow\",\"data\":0,\"ack\":true}");
+        assertEquals(1, publisher.next("ack").get("seq").asLong());
+        assertEquals(1, messages(onB, 1).get(0).get("seq").asLong());
+        assertEquals("+OK", redis.command("CLIENT PAUSE 2000 WRITE"));
+        long pausedAt = System.nanoTime();
+        publisher.send("{\"type\":\"publish\",\"id\":\"p\",\"topic\":\"slow\",\"data\":1,\"ack\":true}");
+        JsonNode refused = publisher.next("error");
+        assertTrue(System.nanoTime() - pausedAt < TimeUnit.MILLISECONDS.toNanos(1_900), "refused before the pause ended");
+        assertEquals("p", refused.get("id").asText());
+        assertEquals("unavailable", refused.get("code").asText());
+        // "unavailable" after a timeout means "not confirmed", not "not stored": the script runs once the pause ends
+        JsonNode late = messages(onB, 1).get(0);
+        assertEquals(2, late.get("seq").asLong());
+        assertEquals(1, late.get("data").asInt());
+        publisher.send("{\"type\":\"publish\",\"id\":\"q\",\"topic\":\"slow\",\"data\":2,\"ack\":true}");
+        assertEquals(3, publisher.next("ack").get("seq").asLong());
     }
 
     @Test
