@@ -54,8 +54,8 @@ import java.util.function.Consumer;
  * {@link #publish}es wait in the writer's queue until the store is open. {@link #ready()} tells when it is (or
  * that it failed); {@link #topics()} is empty until then.
  *
- * <p><b>Ownership:</b> the hub owns its store (an H2 database in the data directory, locked while open) and its
- * thread; {@link #close()} ends both. It does not own the server: stop the server first, then close the hub.
+ * <p><b>Ownership:</b> the hub owns its store (an H2 database in the data directory, locked while open, or with
+ * {@link Builder#redis} its Redis connections and their I/O threads) and its thread; {@link #close()} ends them. It does not own the server: stop the server first, then close the hub.
  */
 public final class Hub implements AutoCloseable {
     /** The paths {@link #install} registers. */
