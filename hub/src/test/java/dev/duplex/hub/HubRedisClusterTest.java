@@ -140,6 +140,43 @@ class HubRedisClusterTest {
     }
 
     @Test
+    void aNodeIsSubscribedInRedisOnlyToTheTopicsItsClientsHold() throws Exception {
+        node();
+        node();
+        assertEquals(0, subscribers("held"));
+        JdkHubClient onA = client(0);
+        JdkHubClient onB = client(1);
+        subscribe(onA, "held", "");
+        subscribe(onB, "held", "");
+        assertEquals(2, subscribers("held"));
+        onB.send("{\"type\":\"unsubscribe\",\"id\":\"u\",\"topic\":\"held\"}");
+        onB.next("unsubscribed");
+        // the writer's tick (once a second) lets go of topics without a local subscriber
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (subscribers("held") != 1) {
+            assertTrue(System.nanoTime() < deadline, "node B still subscribed in Redis");
+            TimeUnit.MILLISECONDS.sleep(50); // polling with a deadline
+        }
+        hubs.get(1).publish("held", "1").get(10, TimeUnit.SECONDS); // B can still publish there
+        assertEquals(1, messages(onA, 1).get(0).get("seq").asLong());
+    }
+
+    /** How many Redis connections listen to the topic's channel. */
+    private int subscribers(String topic) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", Integer.parseInt(redis.uri().replaceAll(".*:", "")))) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write(("PUBSUB NUMSUB duplex:{" + topic + "}:bus\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            in.readLine(); // *2
+            in.readLine(); // $length
+            in.readLine(); // the channel
+            return Integer.parseInt(in.readLine().substring(1)); // :count
+        }
+    }
+
+    @Test
     void resumeWithSinceOnTheOtherNodeGivesExactlyTheMissedMessages() throws Exception {
         Hub a = node();
         node();
