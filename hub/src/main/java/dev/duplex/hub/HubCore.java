@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -24,6 +25,11 @@ import java.util.function.Predicate;
  * from the store in chunks (one chunk per drain of its outbound buffer), each chunk reading up to the topic's
  * newest committed message, and becomes live in the same step that finds it caught up. Because publishing and
  * replay both happen on this thread, every seq reaches it exactly once, in order.
+ *
+ * <p>With a {@link SharedLog} (several nodes over Redis), the log gives the seqs instead: publishes are sent to it
+ * and acked once it confirmed, and every message, this node's included, is delivered when it comes back from the
+ * log on this thread. {@code committedSeq} is then the last seq delivered here; replays stop there, so the same
+ * argument holds.
  */
 final class HubCore {
     static final int REPLAY_CHUNK_BYTES = 256 * 1024;
@@ -58,7 +64,7 @@ final class HubCore {
     /** Shared topics this node may have missed messages of; caught up on the writer's tick. Any thread adds. */
     private final Set<String> behind = ConcurrentHashMap.newKeySet();
     /** Messages from the shared log waiting for the writer; above {@link #MAX_SHARED_QUEUED} their topic is marked behind. */
-    private final java.util.concurrent.atomic.AtomicInteger sharedQueued = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger sharedQueued = new AtomicInteger();
     private final List<Command.Publish> pendingCommands = new ArrayList<>();
     private final List<StoredMessage> pendingMessages = new ArrayList<>();
     private final Set<Topic> touched = new LinkedHashSet<>();
