@@ -39,6 +39,8 @@ final class HubCore {
     static final int TOKEN_EXPIRED = 4001;
     /** Bound on the messages from a shared log queued for the writer; beyond it they are re-read from the log. */
     static final int MAX_SHARED_QUEUED = 65_536;
+    /** How often a node looks for members of dead nodes on its shared topics. */
+    static final long DEAD_MEMBER_SWEEP_MILLIS = 2_000;
 
     private final MessageStore store;
     private final Retention retention;
@@ -69,6 +71,7 @@ final class HubCore {
     private final List<StoredMessage> pendingMessages = new ArrayList<>();
     private final Set<Topic> touched = new LinkedHashSet<>();
     private long lastAgePrune;
+    private long lastDeadMemberSweep;
 
     HubCore(MessageStore store, Retention retention, HubLimits limits, Clock clock, Fanout fanout, Replies replies,
             Counters counters, Consumer<Throwable> errorHandler, SeqHighWater seqs) {
@@ -171,6 +174,11 @@ final class HubCore {
                 @Override
                 public void disconnected() {
                     control.test(new Command.Action(HubCore::sharedDisconnected));
+                }
+
+                @Override
+                public void presence(String topic, boolean joined, Member member) {
+                    control.test(new Command.Action(core -> core.sharedPresence(topic, joined, member)));
                 }
             });
         }
@@ -296,17 +304,27 @@ final class HubCore {
                 return;
             }
         }
+        List<Member> everywhere = shared != null ? sharedMembers(t) : null;
         c.topics.put(t.name, t);
         t.members.add(c);
         List<Member> shown = new ArrayList<>(Math.min(t.members.size(), limits.maxMembersShown()));
-        for (HubConnection m : t.members) {
-            if (shown.size() == limits.maxMembersShown()) {
-                break;
+        if (everywhere != null) {
+            shown.addAll(everywhere.subList(0, Math.min(everywhere.size(), limits.maxMembersShown() - 1)));
+            shown.add(c.member());
+        } else {
+            for (HubConnection m : t.members) {
+                if (shown.size() == limits.maxMembersShown()) {
+                    break;
+                }
+                shown.add(m.member());
             }
-            shown.add(m.member());
         }
-        c.out().send(replies.subscribed(r.id(), t.name, t.lastSeq, shown, t.members.size()));
+        c.out().send(replies.subscribed(r.id(), t.name, t.lastSeq, shown,
+                everywhere != null ? everywhere.size() + 1 : t.members.size()));
         presence(t, "join", c);
+        if (shared != null) {
+            shared.join(t.name, c.member());
+        }
         for (HubListener l : listeners) {
             try {
                 l.onJoin(t.name, c.member());
@@ -367,10 +385,26 @@ final class HubCore {
     /** Deletes what retention no longer keeps: by count for topics that got messages, by age every minute. */
     void prune() {
         if (shared != null) {
-            // the shared log trims itself on every append; here, catch up the topics that may have missed messages
+            // the shared log trims itself on every append; here, catch up the topics that may have missed messages,
+            // renew this node's heartbeat and drop the members of nodes whose heartbeat expired
             for (String topic : List.copyOf(behind)) {
                 behind.remove(topic);
                 sharedResubscribed(topic);
+            }
+            shared.heartbeat();
+            long now = clock.millis();
+            if (now - lastDeadMemberSweep >= DEAD_MEMBER_SWEEP_MILLIS) {
+                lastDeadMemberSweep = now;
+                for (Topic t : topics.values()) {
+                    if (t.busSubscribed) {
+                        try {
+                            shared.dropDeadMembers(t.name);
+                        } catch (RuntimeException e) {
+                            errorHandler.accept(e);
+                            break;
+                        }
+                    }
+                }
             }
             return;
         }
@@ -513,6 +547,29 @@ final class HubCore {
             return;
         }
         catchUp(t, last);
+    }
+
+    /** A member joined or left on another node (or its node died): told to this node's members of the topic. */
+    void sharedPresence(String topic, boolean joined, Member member) {
+        Topic t = topics.get(topic);
+        if (t == null || !t.busSubscribed || t.members.isEmpty() || t.members.size() > limits.maxPresenceMembers()) {
+            return;
+        }
+        fanout.deliver(List.copyOf(t.members), replies.presence(joined ? "join" : "leave", t.name, member));
+    }
+
+    /** The topic's members on every node, or only this node's if the shared log cannot tell now. */
+    private List<Member> sharedMembers(Topic t) {
+        try {
+            return shared.members(t.name);
+        } catch (RuntimeException e) {
+            errorHandler.accept(e);
+            List<Member> local = new ArrayList<>();
+            for (HubConnection m : t.members) {
+                local.add(m.member());
+            }
+            return local;
+        }
     }
 
     /** The link to the shared log broke: every subscriber of a shared topic here is told that messages may be late. */
@@ -675,6 +732,9 @@ final class HubCore {
         t.removeLive(c);
         c.replays.removeIf(r -> r.topic == t);
         presence(t, "leave", c);
+        if (shared != null && t.busSubscribed) {
+            shared.leave(t.name, c.member());
+        }
         for (HubListener l : listeners) {
             try {
                 l.onLeave(t.name, c.member());

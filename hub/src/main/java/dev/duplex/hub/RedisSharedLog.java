@@ -10,6 +10,7 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -23,7 +24,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -77,6 +81,23 @@ final class RedisSharedLog implements SharedLog {
             return {seq, ts}
             """;
     private static final String APPEND_SHA = sha1(APPEND);
+    /** KEYS[1] members hash; ARGV[1] field, ARGV[2] name, ARGV[3] channel, ARGV[4] presence entry. */
+    static final String JOIN = """
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            redis.call('PUBLISH', ARGV[3], ARGV[4])
+            return 1
+            """;
+    /** As {@link #JOIN}; announces only a member that was still there, so a leave is told once. */
+    static final String LEAVE = """
+            if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 then
+              redis.call('PUBLISH', ARGV[3], ARGV[4])
+            end
+            return 1
+            """;
+    /** A node whose heartbeat key is older than this is dead: its members are dropped. */
+    static final Duration HEARTBEAT_TTL = Duration.ofSeconds(5);
+
+    private final String nodeId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
 
     private final RedisURI uri;
     private final Retention retention;
@@ -104,6 +125,14 @@ final class RedisSharedLog implements SharedLog {
         return PREFIX + topic + "}:bus";
     }
 
+    static String membersKey(String topic) {
+        return PREFIX + topic + "}:members";
+    }
+
+    static String nodeKey(String nodeId) {
+        return "duplex:node:" + nodeId;
+    }
+
     /** The topic of a bus channel, or null if it is not one. */
     static String topicOf(String channel) {
         if (!channel.startsWith(PREFIX) || !channel.endsWith("}:bus")) {
@@ -129,6 +158,7 @@ final class RedisSharedLog implements SharedLog {
         try {
             commands = client.connect();
             commands.sync().scriptLoad(APPEND); // after a Redis restart, the first append loads it again
+            commands.sync().set(nodeKey(nodeId), "1", SetArgs.Builder.px(HEARTBEAT_TTL.toMillis()));
             bus = client.connectPubSub();
         } catch (RedisException e) {
             close();
@@ -140,6 +170,10 @@ final class RedisSharedLog implements SharedLog {
             public void message(String channel, String entry) {
                 String topic = topicOf(channel);
                 if (topic == null) {
+                    return;
+                }
+                if (entry.startsWith("J:") || entry.startsWith("L:")) {
+                    presence(events, topic, entry);
                     return;
                 }
                 StoredMessage m;
@@ -196,6 +230,98 @@ final class RedisSharedLog implements SharedLog {
         });
     }
 
+    private void presence(Events events, String topic, String entry) {
+        try {
+            int a = entry.indexOf(':', 2);
+            if (entry.substring(2, a).equals(nodeId)) {
+                return; // this node told its own members already
+            }
+            int b = entry.indexOf(':', a + 1);
+            int sessionLength = Integer.parseInt(entry, a + 1, b, 10);
+            String session = entry.substring(b + 1, b + 1 + sessionLength);
+            events.presence(topic, entry.charAt(0) == 'J', new Member(session, entry.substring(b + 1 + sessionLength)));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "malformed presence entry on " + topic + ": " + e);
+        }
+    }
+
+    private static String presenceEntry(char type, String nodeId, Member m) {
+        return type + ":" + nodeId + ":" + m.session().length() + ":" + m.session() + m.name();
+    }
+
+    @Override
+    public void join(String topic, Member member) {
+        presenceScript(JOIN, topic, nodeId + "/" + member.session(), member, presenceEntry('J', nodeId, member));
+    }
+
+    @Override
+    public void leave(String topic, Member member) {
+        presenceScript(LEAVE, topic, nodeId + "/" + member.session(), member, presenceEntry('L', nodeId, member));
+    }
+
+    private void presenceScript(String script, String topic, String field, Member member, String entry) {
+        try {
+            commands.async().<Long>eval(script, ScriptOutputType.INTEGER, new String[] {membersKey(topic)},
+                    field, member.name(), channel(topic), entry);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "presence on " + topic + ": " + e);
+        }
+    }
+
+    @Override
+    public List<Member> members(String topic) {
+        Map<String, String> all = await(commands.async().hgetall(membersKey(topic)).toCompletableFuture(),
+                "read the members of");
+        Map<String, Boolean> alive = nodesAlive(all.keySet());
+        List<Member> out = new ArrayList<>(all.size());
+        all.forEach((field, name) -> {
+            int slash = field.indexOf('/');
+            if (slash > 0 && alive.getOrDefault(field.substring(0, slash), false)) {
+                out.add(new Member(field.substring(slash + 1), name));
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public void heartbeat() {
+        try {
+            commands.async().set(nodeKey(nodeId), "1", SetArgs.Builder.px(HEARTBEAT_TTL.toMillis()));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "heartbeat: " + e);
+        }
+    }
+
+    @Override
+    public void dropDeadMembers(String topic) {
+        Map<String, String> all = await(commands.async().hgetall(membersKey(topic)).toCompletableFuture(),
+                "read the members of");
+        Map<String, Boolean> alive = nodesAlive(all.keySet());
+        all.forEach((field, name) -> {
+            int slash = field.indexOf('/');
+            String node = slash > 0 ? field.substring(0, slash) : "";
+            if (!alive.getOrDefault(node, false)) {
+                Member m = new Member(field.substring(slash + 1), name);
+                presenceScript(LEAVE, topic, field, m, presenceEntry('L', node, m));
+            }
+        });
+    }
+
+    /** Whether each node named in {@code fields} ("node/session") still has its heartbeat key. */
+    private Map<String, Boolean> nodesAlive(Iterable<String> fields) {
+        Map<String, CompletableFuture<Long>> asked = new LinkedHashMap<>();
+        for (String field : fields) {
+            int slash = field.indexOf('/');
+            if (slash > 0) {
+                asked.computeIfAbsent(field.substring(0, slash),
+                        node -> commands.async().exists(nodeKey(node)).toCompletableFuture());
+            }
+        }
+        Map<String, Boolean> alive = new LinkedHashMap<>();
+        asked.forEach((node, f) -> alive.put(node, await(f, "check the nodes of") > 0));
+        return alive;
+    }
+
     @Override
     public long lastSeq(String topic) {
         String seq = await(commands.async().hget(seqKey(topic), "seq").toCompletableFuture(), "read the seq of");
@@ -234,6 +360,13 @@ final class RedisSharedLog implements SharedLog {
     /** Closes the connections and the client's threads; idempotent, also after a failed {@link #open}. */
     @Override
     public void close() {
+        if (commands != null) {
+            try { // the other nodes drop this node's members at once instead of after the heartbeat expiry
+                commands.async().del(nodeKey(nodeId)).toCompletableFuture().get(1, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.DEBUG, "removing the heartbeat: " + e);
+            }
+        }
         if (bus != null) {
             bus.close();
             bus = null;

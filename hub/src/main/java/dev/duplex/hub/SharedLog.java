@@ -26,6 +26,12 @@ interface SharedLog extends AutoCloseable {
 
         /** The link that carries messages broke; messages may be late until {@link #subscribed} is called again. */
         void disconnected();
+
+        /**
+         * A member joined ({@code joined}) or left a subscribed topic on another node, or was dropped because its
+         * node stopped sending heartbeats. Never called for this node's own members.
+         */
+        void presence(String topic, boolean joined, Member member);
     }
 
     /** Connects; throws if the log cannot be reached. */
@@ -48,6 +54,21 @@ interface SharedLog extends AutoCloseable {
 
     /** Stored messages with {@code seq > afterSeq} and {@code timestamp >= minTimestamp}, in seq order, at most {@code limit}. */
     List<StoredMessage> read(String topic, long afterSeq, long minTimestamp, int limit);
+
+    /** Registers a member of this node on the topic and tells the other nodes; does not wait. */
+    void join(String topic, Member member);
+
+    /** Removes a member of this node from the topic and tells the other nodes; does not wait. */
+    void leave(String topic, Member member);
+
+    /** The topic's members on every node whose heartbeat is alive. Blocks up to the command timeout. */
+    List<Member> members(String topic);
+
+    /** Renews this node's heartbeat; does not wait. Call at least every second. */
+    void heartbeat();
+
+    /** Removes the topic's members whose node's heartbeat expired, telling every node (leave events). */
+    void dropDeadMembers(String topic);
 
     @Override
     void close();

@@ -177,6 +177,45 @@ class HubRedisClusterTest {
     }
 
     @Test
+    void presenceSpansTheNodes() throws Exception {
+        node();
+        node();
+        JdkHubClient onA = client(0);
+        String aSession = subscribe(onA, "lobby", "").get("members").get(0).get("session").asText();
+        JdkHubClient onB = client(1);
+        JsonNode subscribed = subscribe(onB, "lobby", "");
+        assertEquals(2, subscribed.get("memberCount").asInt());
+        List<String> sessions = new ArrayList<>();
+        subscribed.get("members").forEach(m -> sessions.add(m.get("session").asText()));
+        assertTrue(sessions.contains(aSession), sessions::toString);
+        String bSession = sessions.get(sessions.size() - 1);
+        JsonNode join = onA.next("join");
+        assertEquals(bSession, join.get("member").get("session").asText());
+        onB.send("{\"type\":\"unsubscribe\",\"id\":\"u\",\"topic\":\"lobby\"}");
+        onB.next("unsubscribed");
+        JsonNode leave = onA.next("leave");
+        assertEquals(bSession, leave.get("member").get("session").asText());
+    }
+
+    @Test
+    void membersOfADeadNodeAreDroppedEverywhereWithinTheHeartbeatExpiry() throws Exception {
+        node();
+        node();
+        // a member registered by a node that has no heartbeat (it died without cleaning up)
+        assertEquals(":1", redis.command("HSET duplex:{lobby}:members deadbeefdeadbeef/s99 ghost"));
+        JdkHubClient onB = client(1);
+        JsonNode subscribed = subscribe(onB, "lobby", "");
+        assertEquals(1, subscribed.get("memberCount").asInt(), "a dead node's member is not listed: " + subscribed);
+        JsonNode leave = onB.next("leave");
+        assertEquals("s99", leave.get("member").get("session").asText());
+        assertEquals("ghost", leave.get("member").get("name").asText());
+        assertEquals(":0", redis.command("HEXISTS duplex:{lobby}:members deadbeefdeadbeef/s99"));
+        // told once, though both nodes look for dead members
+        hubs.get(0).publish("lobby", "1").get(10, TimeUnit.SECONDS);
+        assertEquals("message", onB.next().get("type").asText());
+    }
+
+    @Test
     void resumeWithSinceOnTheOtherNodeGivesExactlyTheMissedMessages() throws Exception {
         Hub a = node();
         node();
