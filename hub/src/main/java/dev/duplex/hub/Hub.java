@@ -388,7 +388,8 @@ public final class Hub implements AutoCloseable {
          * Acks wait for Redis; while Redis is unreachable, publishes fail with {@code unavailable} and subscribers
          * are told, and delivery resumes (missed messages fetched from the log) once it is back. Replaces the
          * local store: not with {@link #dataDirectory}. Redis must be reachable when the hub starts, or
-         * {@link Hub#ready()} fails. Presence ({@code join}/{@code leave}, member lists) stays per node, and
+         * {@link Hub#ready()} fails. Clients see presence ({@code join}/{@code leave}, member lists) from every
+         * node; {@link Hub#members}, {@link HubListener#onJoin}/{@code onLeave} stay per node, and
          * {@link HubListener#onMessage} is called on the node that published the message. See docs/hub.md,
          * "Several nodes over Redis".
          *
