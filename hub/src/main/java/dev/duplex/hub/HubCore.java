@@ -396,13 +396,8 @@ final class HubCore {
             if (now - lastDeadMemberSweep >= DEAD_MEMBER_SWEEP_MILLIS) {
                 lastDeadMemberSweep = now;
                 for (Topic t : topics.values()) {
-                    if (t.busSubscribed) {
-                        try {
-                            shared.dropDeadMembers(t.name);
-                        } catch (RuntimeException e) {
-                            errorHandler.accept(e);
-                            break;
-                        }
+                    if (t.busSubscribed && !syncMembers(t)) {
+                        break; // Redis is away: the next sweep does it
                     }
                 }
             }
@@ -558,6 +553,21 @@ final class HubCore {
         fanout.deliver(List.copyOf(t.members), replies.presence(joined ? "join" : "leave", t.name, member));
     }
 
+    /** Syncs the topic's member registry in the shared log with this node's members; false if that failed. */
+    private boolean syncMembers(Topic t) {
+        List<Member> own = new ArrayList<>(t.members.size());
+        for (HubConnection c : t.members) {
+            own.add(c.member());
+        }
+        try {
+            shared.syncMembers(t.name, own);
+            return true;
+        } catch (RuntimeException e) {
+            errorHandler.accept(e);
+            return false;
+        }
+    }
+
     /** The topic's members on every node, or only this node's if the shared log cannot tell now. */
     private List<Member> sharedMembers(Topic t) {
         try {
@@ -693,13 +703,18 @@ final class HubCore {
                 idle.add(t);
             }
         }
+        int reclaimed = 0;
         for (Topic t : idle) {
             if (t.busSubscribed) {
+                if (!syncMembers(t)) {
+                    continue; // keep it until none of ours is left in the registry (a leave lost while Redis was away)
+                }
                 shared.unsubscribe(t.name);
             }
             topics.remove(t.name, t);
+            reclaimed++;
         }
-        counters.topicsReclaimed.add(idle.size());
+        counters.topicsReclaimed.add(reclaimed);
     }
 
     // ------------------------------------------------------------------------------------------ internals

@@ -293,16 +293,26 @@ final class RedisSharedLog implements SharedLog {
     }
 
     @Override
-    public void dropDeadMembers(String topic) {
+    public void syncMembers(String topic, List<Member> own) {
         Map<String, String> all = await(commands.async().hgetall(membersKey(topic)).toCompletableFuture(),
                 "read the members of");
         Map<String, Boolean> alive = nodesAlive(all.keySet());
+        Map<String, Member> mine = new LinkedHashMap<>();
+        for (Member m : own) {
+            mine.put(nodeId + "/" + m.session(), m);
+        }
         all.forEach((field, name) -> {
             int slash = field.indexOf('/');
             String node = slash > 0 ? field.substring(0, slash) : "";
-            if (!alive.getOrDefault(node, false)) {
+            boolean stale = node.equals(nodeId) ? !mine.containsKey(field) : !alive.getOrDefault(node, false);
+            if (stale) {
                 Member m = new Member(field.substring(slash + 1), name);
                 presenceScript(LEAVE, topic, field, m, presenceEntry('L', node, m));
+            }
+        });
+        mine.forEach((field, m) -> {
+            if (!all.containsKey(field)) {
+                join(topic, m);
             }
         });
     }
@@ -363,7 +373,9 @@ final class RedisSharedLog implements SharedLog {
         if (commands != null) {
             try { // the other nodes drop this node's members at once instead of after the heartbeat expiry
                 commands.async().del(nodeKey(nodeId)).toCompletableFuture().get(1, TimeUnit.SECONDS);
-            } catch (Exception e) {
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, "removing the heartbeat: " + e);
             }
         }

@@ -67,8 +67,12 @@ interface SharedLog extends AutoCloseable {
     /** Renews this node's heartbeat; does not wait. Call at least every second. */
     void heartbeat();
 
-    /** Removes the topic's members whose node's heartbeat expired, telling every node (leave events). */
-    void dropDeadMembers(String topic);
+    /**
+     * Brings the topic's member registry in line: removes the members whose node's heartbeat expired and this
+     * node's members that are not in {@code own} (a leave lost while Redis was away), and registers those of
+     * {@code own} that are missing (a join lost likewise), telling every node. Blocks up to the command timeout.
+     */
+    void syncMembers(String topic, List<Member> own);
 
     @Override
     void close();

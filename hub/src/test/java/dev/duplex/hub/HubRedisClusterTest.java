@@ -216,6 +216,26 @@ class HubRedisClusterTest {
     }
 
     @Test
+    void aNodeRemovesItsOwnMembersThatAreNoLongerThereFromTheRegistry() throws Exception {
+        node();
+        String nodeA = redis.bulk("RANDOMKEY"); // node A's heartbeat is the only key so far
+        assertTrue(nodeA.startsWith("duplex:node:"), nodeA);
+        node();
+        JdkHubClient onA = client(0);
+        subscribe(onA, "lobby", "");
+        JdkHubClient onB = client(1);
+        subscribe(onB, "lobby", "");
+        onA.next("join"); // B's client, seen on A
+        // a member of node A whose leave never reached Redis (lost while Redis was away)
+        String field = nodeA.substring("duplex:node:".length()) + "/s55";
+        assertEquals(":1", redis.command("HSET duplex:{lobby}:members " + field + " stale"));
+        JsonNode leave = onB.next("leave"); // node A's next sweep (every 2 s) removes and announces it
+        assertEquals("s55", leave.get("member").get("session").asText());
+        assertEquals(":0", redis.command("HEXISTS duplex:{lobby}:members " + field));
+        assertEquals(":2", redis.command("HLEN duplex:{lobby}:members"));
+    }
+
+    @Test
     void resumeWithSinceOnTheOtherNodeGivesExactlyTheMissedMessages() throws Exception {
         Hub a = node();
         node();

@@ -95,6 +95,15 @@ final class RedisServer implements AutoCloseable {
 
     /** Sends one inline command and returns the first reply line. */
     String command(String inline) throws IOException {
+        return reply(inline, 1);
+    }
+
+    /** Sends one inline command whose reply is one bulk string, and returns that string. */
+    String bulk(String inline) throws IOException {
+        return reply(inline, 2);
+    }
+
+    private String reply(String inline, int lineNumber) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1_000);
             s.setSoTimeout(5_000);
@@ -103,11 +112,14 @@ final class RedisServer implements AutoCloseable {
             out.flush();
             InputStream in = s.getInputStream();
             StringBuilder line = new StringBuilder();
-            for (int b; (b = in.read()) != -1 && b != '\n'; ) {
-                line.append((char) b);
-            }
-            if (line.length() == 0) {
-                throw new IOException("connection closed without a reply");
+            for (int i = 0; i < lineNumber; i++) {
+                line.setLength(0);
+                for (int b; (b = in.read()) != -1 && b != '\n'; ) {
+                    line.append((char) b);
+                }
+                if (line.length() == 0) {
+                    throw new IOException("connection closed without a reply");
+                }
             }
             return line.toString().trim();
         }
