@@ -12,6 +12,7 @@ module dev.duplex.hub {
     // The JDBC driver of H2MessageStore (found by DriverManager); H2 has no module-info, this is its
     // Automatic-Module-Name.
     requires com.h2database;
+    requires lettuce.core; // --redis: several nodes sharing Redis
 
     exports dev.duplex.hub;
 }

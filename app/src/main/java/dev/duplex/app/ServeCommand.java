@@ -81,6 +81,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--memory", description = "Keep topics in memory only: nothing survives a restart.")
     boolean memory;
 
+    @Option(names = "--redis", paramLabel = "URI",
+            description = "Be one of several nodes sharing Redis (redis://host:port, rediss:// for TLS): Redis numbers, "
+                    + "keeps and carries the messages. Excludes --data and --memory.")
+    String redis;
+
     @Option(names = "--history", defaultValue = "1000", paramLabel = "N",
             description = "Messages kept per topic for history and resume (default: ${DEFAULT-VALUE}; 0 keeps none).")
     int history;
@@ -329,6 +334,12 @@ final class ServeCommand implements Callable<Integer> {
         if (memory && dataDirectory != null) {
             throw new ParameterException(spec.commandLine(), "--memory and --data exclude each other");
         }
+        if (redis != null && (memory || dataDirectory != null)) {
+            throw new ParameterException(spec.commandLine(), "--redis excludes --data and --memory");
+        }
+        if (redis != null && !redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
+            throw new ParameterException(spec.commandLine(), "--redis " + redis + " is not a redis:// or rediss:// URI");
+        }
         if (staticDirectory != null && !Files.isDirectory(staticDirectory)) {
             throw new ParameterException(spec.commandLine(), "--static " + staticDirectory + " is not a directory");
         }
@@ -421,7 +432,12 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     Path effectiveDataDirectory() {
-        return memory ? null : dataDirectory != null ? dataDirectory : Path.of("duplex-data");
+        return memory || redis != null ? null : dataDirectory != null ? dataDirectory : Path.of("duplex-data");
+    }
+
+    /** The --redis URI without its password, for the banner; null without --redis. */
+    String redisForDisplay() {
+        return redis == null ? null : redis.replaceFirst("//[^@/]*@", "//");
     }
 
     Duration demoInterval() {

@@ -56,7 +56,9 @@ final class Serving implements AutoCloseable {
             hubBuilder.compression(ServeCommand.compression());
         }
         Path data = options.effectiveDataDirectory();
-        if (data == null) {
+        if (options.redis != null) {
+            hubBuilder.redis(options.redis);
+        } else if (data == null) {
             hubBuilder.inMemory();
         } else {
             hubBuilder.dataDirectory(data).acceptEmptyStore(options.acceptEmptyStore);
@@ -207,7 +209,8 @@ final class Serving implements AutoCloseable {
         Path data = options.effectiveDataDirectory();
         StringBuilder b = new StringBuilder();
         b.append("duplex serve: listening on ").append(http).append("/  (storage: ")
-                .append(data == null ? "memory" : data.toAbsolutePath().normalize())
+                .append(options.redis != null ? "redis " + options.redisForDisplay()
+                        : data == null ? "memory" : data.toAbsolutePath().normalize())
                 .append(", tokens: ").append(options.tokenSecret == null ? "not required" : "required")
                 .append(", messages up to ").append(ByteSizeConverter.format(options.maxMessageSize))
                 .append(", compression: ").append(options.compress ? "on" : "off")

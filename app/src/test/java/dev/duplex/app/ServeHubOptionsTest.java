@@ -66,6 +66,26 @@ class ServeHubOptionsTest {
     }
 
     @Test
+    void redisExcludesTheLocalStoresAndAnUnreachableRedisStopsServeWithOneLine() throws Exception {
+        assertThrows(CommandLine.ParameterException.class,
+                () -> ServeCommandTest.start("--redis", "redis://127.0.0.1:6379", "--memory"));
+        assertThrows(CommandLine.ParameterException.class,
+                () -> ServeCommandTest.start("--redis", "redis://127.0.0.1:6379", "--data", "x"));
+        assertThrows(CommandLine.ParameterException.class,
+                () -> ServeCommandTest.start("--redis", "http://127.0.0.1:6379"));
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort(); // nothing listens there once this socket is closed
+        }
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        assertEquals(1, serve(log, "--redis", "redis://127.0.0.1:" + closedPort));
+        String logged = log.toString(StandardCharsets.UTF_8);
+        List<String> stopped = logged.lines().filter(l -> l.startsWith("duplex serve: stopped: ")).toList();
+        assertEquals(1, stopped.size(), logged);
+        assertTrue(stopped.get(0).contains("cannot connect to Redis at 127.0.0.1:" + closedPort), logged);
+    }
+
+    @Test
     void requireTokenExpNeedsASecretAndRefusesTokensWithoutExp() throws Exception {
         assertThrows(CommandLine.ParameterException.class,
                 () -> ServeCommandTest.start("--memory", "--require-token-exp"));

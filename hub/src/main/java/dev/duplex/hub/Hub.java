@@ -55,8 +55,8 @@ import java.util.function.Consumer;
  * {@link #publish}es wait in the writer's queue until the store is open. {@link #ready()} tells when it is (or
  * that it failed); {@link #topics()} is empty until then.
  *
- * <p><b>Ownership:</b> the hub owns its store (an H2 database in the data directory, locked while open) and its
- * thread; {@link #close()} ends both. It does not own the server: stop the server first, then close the hub.
+ * <p><b>Ownership:</b> the hub owns its store (an H2 database in the data directory, locked while open, or with
+ * {@link Builder#redis} its Redis connections and their I/O threads) and its thread; {@link #close()} ends them. It does not own the server: stop the server first, then close the hub.
  */
 public final class Hub implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Hub.class.getName());
@@ -67,6 +67,7 @@ public final class Hub implements AutoCloseable {
 
     private final HubLimits limits;
     private final MessageStore store;
+    private final SharedLog shared;
     private final Counters counters = new Counters();
     private final ServerFanout fanout = new ServerFanout();
     private final HubCore core;
@@ -90,11 +91,13 @@ public final class Hub implements AutoCloseable {
         SeqHighWater seqs = b.dataDirectory != null && b.storeForTests == null
                 ? SeqHighWater.inDirectory(b.dataDirectory, H2MessageStore.file(b.dataDirectory), b.acceptEmptyStore)
                 : SeqHighWater.inMemory();
+        this.shared = b.redisUri != null ? new RedisSharedLog(b.redisUri, b.retention, b.redisTimeout) : null;
         Replies replies = new Replies(new JsonFactory());
         this.core = new HubCore(store, b.retention, limits, b.clock, b.fanoutForTests != null ? b.fanoutForTests
                 : fanout, replies, counters, b.errorHandler, seqs);
         this.writer = new Writer(core, b.errorHandler, b.pruneIntervalMillis);
         core.control(writer::submitControl);
+        core.sharedLog(shared);
         this.hubEndpoint = new HubEndpoint(core, writer, new RequestParser(), replies, limits, counters, b.clock);
         this.broadcastEndpoint = new BroadcastEndpoint(fanout, limits);
         this.echoEndpoint = new EchoEndpoint(limits.maxRawMessageBytes());
@@ -157,7 +160,8 @@ public final class Hub implements AutoCloseable {
      * Publishes {@code json} (any JSON value: object, array, string, number, ...) on {@code topic} as
      * {@link Member#SERVER}. The future completes with the message's seq and timestamp once it is committed
      * (before it is fanned out), or exceptionally with a {@link HubException} ({@code too_many_topics},
-     * {@code overloaded}, {@code internal}, or the hub closing).
+     * {@code overloaded}, {@code internal}, or the hub closing; with {@link Builder#redis} also
+     * {@code unavailable}: Redis did not confirm).
      *
      * @throws IllegalArgumentException if the topic name is invalid, {@code json} is not valid JSON, or it is
      *                                  larger than {@link HubLimits#maxMessageBytes()}
@@ -266,6 +270,9 @@ public final class Hub implements AutoCloseable {
         } finally {
             writer.ready().completeExceptionally(new HubException(ErrorCode.INTERNAL.wire(), "the hub is closed"));
             store.close();
+            if (shared != null) {
+                shared.close();
+            }
         }
     }
 
@@ -321,6 +328,8 @@ public final class Hub implements AutoCloseable {
         private Fanout fanoutForTests;
         private MessageStore storeForTests;
         private Consumer<Throwable> errorHandler = Hub::logError;
+        private String redisUri;
+        private Duration redisTimeout = Duration.ofSeconds(2);
 
         private Builder() {
         }
@@ -386,6 +395,39 @@ public final class Hub implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes this hub one node of several sharing Redis 7 (or Valkey) at {@code uri} (e.g.
+         * {@code redis://host:6379}, {@code rediss://...} for TLS, {@code redis://:password@host}): Redis numbers
+         * each topic's messages (one order for every node), keeps the history with this hub's {@link #history}
+         * retention (all nodes should use the same) and carries each message to the nodes whose clients subscribed.
+         * Acks wait for Redis; while Redis is unreachable, publishes fail with {@code unavailable} and subscribers
+         * are told, and delivery resumes (missed messages fetched from the log) once it is back. Replaces the
+         * local store: not with {@link #dataDirectory}. Redis must be reachable when the hub starts, or
+         * {@link Hub#ready()} fails. Clients see presence ({@code join}/{@code leave}, member lists) from every
+         * node; {@link Hub#members}, {@link HubListener#onJoin}/{@code onLeave} stay per node, and
+         * {@link HubListener#onMessage} is called on the node that published the message. See docs/hub.md,
+         * "Several nodes over Redis".
+         *
+         * @throws IllegalArgumentException if {@code uri} is not a redis:// or rediss:// URI
+         */
+        public Builder redis(String uri) {
+            Objects.requireNonNull(uri, "uri");
+            if (!uri.startsWith("redis://") && !uri.startsWith("rediss://")) {
+                throw new IllegalArgumentException("not a redis:// or rediss:// URI: " + uri);
+            }
+            this.redisUri = uri;
+            return this;
+        }
+
+        /** With {@link #redis}: how long a Redis command may take before it fails ({@code unavailable}); 2 s. */
+        public Builder redisTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+            }
+            this.redisTimeout = timeout;
+            return this;
+        }
+
         /** Offers permessage-deflate on the hub's endpoints with these settings. */
         public Builder compression(PerMessageDeflate deflate) {
             this.compression = Objects.requireNonNull(deflate, "deflate");
@@ -443,13 +485,17 @@ public final class Hub implements AutoCloseable {
          * Takes the data folder's lock and starts the writer thread, which opens the store (loading each topic's
          * last seq) in the background: see {@link Hub#ready()}.
          *
-         * @throws IllegalStateException if neither {@link #dataDirectory} nor {@link #inMemory()} was chosen
+         * @throws IllegalStateException if none of {@link #dataDirectory}, {@link #inMemory()} and {@link #redis}
+         *                               was chosen, or both {@link #dataDirectory} and {@link #redis}
          * @throws HubException          ({@code internal}) if the data folder cannot be created or locked, e.g.
          *                               another hub has it
          */
         public Hub build() {
-            if (dataDirectory == null && !inMemory) {
-                throw new IllegalStateException("choose the storage: dataDirectory(path) or inMemory()");
+            if (redisUri != null && dataDirectory != null) {
+                throw new IllegalStateException("redis(uri) replaces the data directory: choose one");
+            }
+            if (dataDirectory == null && !inMemory && redisUri == null) {
+                throw new IllegalStateException("choose the storage: dataDirectory(path), inMemory() or redis(uri)");
             }
             return new Hub(this);
         }

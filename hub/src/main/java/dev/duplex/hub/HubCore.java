@@ -9,8 +9,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -23,6 +25,11 @@ import java.util.function.Predicate;
  * from the store in chunks (one chunk per drain of its outbound buffer), each chunk reading up to the topic's
  * newest committed message, and becomes live in the same step that finds it caught up. Because publishing and
  * replay both happen on this thread, every seq reaches it exactly once, in order.
+ *
+ * <p>With a {@link SharedLog} (several nodes over Redis), the log gives the seqs instead: publishes are sent to it
+ * and acked once it confirmed, and every message, this node's included, is delivered when it comes back from the
+ * log on this thread. {@code committedSeq} is then the last seq delivered here; replays stop there, so the same
+ * argument holds.
  */
 final class HubCore {
     static final int REPLAY_CHUNK_BYTES = 256 * 1024;
@@ -30,6 +37,10 @@ final class HubCore {
     static final long AGE_PRUNE_INTERVAL_MILLIS = 60_000;
     /** Close code for a connection whose token expired (an application code: reconnect with a fresh token). */
     static final int TOKEN_EXPIRED = 4001;
+    /** Bound on the messages from a shared log queued for the writer; beyond it they are re-read from the log. */
+    static final int MAX_SHARED_QUEUED = 65_536;
+    /** How often a node looks for members of dead nodes on its shared topics. */
+    static final long DEAD_MEMBER_SWEEP_MILLIS = 2_000;
 
     private final MessageStore store;
     private final Retention retention;
@@ -48,10 +59,19 @@ final class HubCore {
     final List<HubListener> listeners = new CopyOnWriteArrayList<>();
     final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
 
+    /** With several nodes: the log in Redis that numbers, keeps and carries messages; null on a single node. */
+    private SharedLog shared;
+    /** With {@link #shared}: the log's answers to the pending publishes, in the same order. Writer thread. */
+    private final List<CompletableFuture<SharedLog.Appended>> pendingAppends = new ArrayList<>();
+    /** Shared topics this node may have missed messages of; caught up on the writer's tick. Any thread adds. */
+    private final Set<String> behind = ConcurrentHashMap.newKeySet();
+    /** Messages from the shared log waiting for the writer; above {@link #MAX_SHARED_QUEUED} their topic is marked behind. */
+    private final AtomicInteger sharedQueued = new AtomicInteger();
     private final List<Command.Publish> pendingCommands = new ArrayList<>();
     private final List<StoredMessage> pendingMessages = new ArrayList<>();
     private final Set<Topic> touched = new LinkedHashSet<>();
     private long lastAgePrune;
+    private long lastDeadMemberSweep;
 
     HubCore(MessageStore store, Retention retention, HubLimits limits, Clock clock, Fanout fanout, Replies replies,
             Counters counters, Consumer<Throwable> errorHandler, SeqHighWater seqs) {
@@ -69,6 +89,14 @@ final class HubCore {
     /** Where {@link #closeAfterCommitted} queues its close; the hub sets it once, before any connection. */
     void control(Predicate<Command> submitControl) {
         this.control = submitControl;
+    }
+
+    /**
+     * Makes this hub a cluster member: {@code log} numbers, keeps and carries the messages instead of the store.
+     * Set once by the hub, before the writer starts.
+     */
+    void sharedLog(SharedLog log) {
+        this.shared = log;
     }
 
     // ------------------------------------------------------------------------------------- any thread
@@ -124,6 +152,36 @@ final class HubCore {
         }
         store.commit();
         lastAgePrune = clock.millis();
+        if (shared != null) {
+            shared.open(new SharedLog.Events() {
+                @Override
+                public void message(StoredMessage m) {
+                    if (sharedQueued.incrementAndGet() > MAX_SHARED_QUEUED) {
+                        sharedQueued.decrementAndGet();
+                        behind.add(m.topic()); // the writer is far behind: the tick re-reads it from the log
+                        return;
+                    }
+                    if (!control.test(new Command.Action(core -> core.sharedMessage(m)))) {
+                        sharedQueued.decrementAndGet();
+                    }
+                }
+
+                @Override
+                public void subscribed(String topic) {
+                    control.test(new Command.Action(core -> core.sharedResubscribed(topic)));
+                }
+
+                @Override
+                public void disconnected() {
+                    control.test(new Command.Action(HubCore::sharedDisconnected));
+                }
+
+                @Override
+                public void presence(String topic, boolean joined, Member member) {
+                    control.test(new Command.Action(core -> core.sharedPresence(topic, joined, member)));
+                }
+            });
+        }
     }
 
     /** Gives the message its seq and writes it into the open transaction; {@link #flush} commits and delivers. */
@@ -136,6 +194,10 @@ final class HubCore {
                 return;
             }
             t = createTopic(p.topic());
+        }
+        if (shared != null) {
+            appendShared(p);
+            return;
         }
         long ts = Math.max(clock.millis(), t.lastTimestamp);
         long seq = t.lastSeq + 1;
@@ -159,6 +221,10 @@ final class HubCore {
 
     /** Commits the appended messages, then acks them, tells listeners and fans them out, in seq order. */
     void flush() {
+        if (shared != null) {
+            flushShared();
+            return;
+        }
         if (pendingMessages.isEmpty()) {
             return;
         }
@@ -229,17 +295,36 @@ final class HubCore {
             }
             t = createTopic(r.topic());
         }
+        if (shared != null && !t.busSubscribed) {
+            try {
+                subscribeShared(t);
+            } catch (RuntimeException e) {
+                counters.errors.increment();
+                sendError(c, r.id(), ErrorCode.UNAVAILABLE, e.getMessage());
+                return;
+            }
+        }
+        List<Member> everywhere = shared != null ? sharedMembers(t) : null;
         c.topics.put(t.name, t);
         t.members.add(c);
         List<Member> shown = new ArrayList<>(Math.min(t.members.size(), limits.maxMembersShown()));
-        for (HubConnection m : t.members) {
-            if (shown.size() == limits.maxMembersShown()) {
-                break;
+        if (everywhere != null) {
+            shown.addAll(everywhere.subList(0, Math.min(everywhere.size(), limits.maxMembersShown() - 1)));
+            shown.add(c.member());
+        } else {
+            for (HubConnection m : t.members) {
+                if (shown.size() == limits.maxMembersShown()) {
+                    break;
+                }
+                shown.add(m.member());
             }
-            shown.add(m.member());
         }
-        c.out().send(replies.subscribed(r.id(), t.name, t.lastSeq, shown, t.members.size()));
+        c.out().send(replies.subscribed(r.id(), t.name, t.lastSeq, shown,
+                everywhere != null ? everywhere.size() + 1 : t.members.size()));
         presence(t, "join", c);
+        if (shared != null) {
+            shared.join(t.name, c.member());
+        }
         for (HubListener l : listeners) {
             try {
                 l.onJoin(t.name, c.member());
@@ -299,6 +384,25 @@ final class HubCore {
 
     /** Deletes what retention no longer keeps: by count for topics that got messages, by age every minute. */
     void prune() {
+        if (shared != null) {
+            // the shared log trims itself on every append; here, catch up the topics that may have missed messages,
+            // renew this node's heartbeat and drop the members of nodes whose heartbeat expired
+            for (String topic : List.copyOf(behind)) {
+                behind.remove(topic);
+                sharedResubscribed(topic);
+            }
+            shared.heartbeat();
+            long now = clock.millis();
+            if (now - lastDeadMemberSweep >= DEAD_MEMBER_SWEEP_MILLIS) {
+                lastDeadMemberSweep = now;
+                for (Topic t : topics.values()) {
+                    if (t.busSubscribed && !syncMembers(t)) {
+                        break; // Redis is away: the next sweep does it
+                    }
+                }
+            }
+            return;
+        }
         for (Topic t : topics.values()) {
             if (t.prunePending) {
                 t.prunePending = false;
@@ -351,6 +455,10 @@ final class HubCore {
      * above their last seq first, so a topic that comes back continues above every number it gave.
      */
     void reclaimIdleTopics() {
+        if (shared != null) {
+            reclaimShared();
+            return;
+        }
         long minTimestamp = retention.minTimestamp(clock.millis());
         List<Topic> idle = new ArrayList<>();
         long maxSeq = 0;
@@ -396,6 +504,219 @@ final class HubCore {
         }
     }
 
+    // ----------------------------------------------------------------------- several nodes (shared log)
+
+    /** A message from the shared log, published by any node: delivered live here in seq order, once. */
+    void sharedMessage(StoredMessage m) {
+        sharedQueued.decrementAndGet();
+        Topic t = topics.get(m.topic());
+        if (t == null || !t.busSubscribed || m.seq() <= t.committedSeq) {
+            return; // not ours (any more), or already delivered (by a catch-up from the log)
+        }
+        if (m.seq() > t.committedSeq + 1) {
+            catchUp(t, m.seq() - 1);
+        }
+        deliverShared(t, m);
+    }
+
+    /** The node's subscription to the topic is in place again (after a reconnect): fetch what it missed. */
+    void sharedResubscribed(String topic) {
+        Topic t = topics.get(topic);
+        if (t == null || !t.busSubscribed) {
+            return;
+        }
+        long last;
+        try {
+            last = shared.lastSeq(topic);
+        } catch (RuntimeException e) {
+            errorHandler.accept(e); // e.g. the command link is not back yet: the tick tries again
+            behind.add(topic);
+            return;
+        }
+        if (last < t.committedSeq) {
+            // Redis lost data (restarted without persistence): its numbers restart below what was delivered
+            errorHandler.accept(new HubException(ErrorCode.UNAVAILABLE.wire(), "Redis's seq of " + topic
+                    + " went back from " + t.committedSeq + " to " + last + "; was Redis restarted without persistence?"));
+            t.committedSeq = last;
+            t.lastSeq = last;
+            return;
+        }
+        catchUp(t, last);
+    }
+
+    /** A member joined or left on another node (or its node died): told to this node's members of the topic. */
+    void sharedPresence(String topic, boolean joined, Member member) {
+        Topic t = topics.get(topic);
+        if (t == null || !t.busSubscribed || t.members.isEmpty() || t.members.size() > limits.maxPresenceMembers()) {
+            return;
+        }
+        fanout.deliver(List.copyOf(t.members), replies.presence(joined ? "join" : "leave", t.name, member));
+    }
+
+    /** Syncs the topic's member registry in the shared log with this node's members; false if that failed. */
+    private boolean syncMembers(Topic t) {
+        List<Member> own = new ArrayList<>(t.members.size());
+        for (HubConnection c : t.members) {
+            own.add(c.member());
+        }
+        try {
+            shared.syncMembers(t.name, own);
+            return true;
+        } catch (RuntimeException e) {
+            errorHandler.accept(e);
+            return false;
+        }
+    }
+
+    /** The topic's members on every node, or only this node's if the shared log cannot tell now. */
+    private List<Member> sharedMembers(Topic t) {
+        try {
+            return shared.members(t.name);
+        } catch (RuntimeException e) {
+            errorHandler.accept(e);
+            List<Member> local = new ArrayList<>();
+            for (HubConnection m : t.members) {
+                local.add(m.member());
+            }
+            return local;
+        }
+    }
+
+    /** The link to the shared log broke: every subscriber of a shared topic here is told that messages may be late. */
+    void sharedDisconnected() {
+        String notice = replies.error(null, ErrorCode.UNAVAILABLE,
+                "the hub lost its link to Redis; messages are delivered once it is back");
+        for (Topic t : topics.values()) {
+            if (t.busSubscribed) {
+                for (HubConnection c : t.members) {
+                    c.out().send(notice);
+                }
+            }
+        }
+    }
+
+    private void appendShared(Command.Publish p) {
+        Member from = p.from() == null ? Member.SERVER : p.from().member();
+        CompletableFuture<SharedLog.Appended> appended;
+        try {
+            appended = shared.append(p.topic(), clock.millis(), from.session(), from.name(), p.data());
+        } catch (RuntimeException e) {
+            appended = CompletableFuture.failedFuture(e);
+        }
+        pendingCommands.add(p);
+        pendingAppends.add(appended);
+    }
+
+    /**
+     * Waits for the log's answer to every pending publish, in order: acks (or completes) the stored ones and
+     * refuses the others with {@code unavailable}. Delivery to this node's subscribers comes back through the log.
+     */
+    private void flushShared() {
+        for (int i = 0; i < pendingCommands.size(); i++) {
+            Command.Publish p = pendingCommands.get(i);
+            SharedLog.Appended a;
+            try {
+                a = pendingAppends.get(i).join();
+            } catch (RuntimeException e) {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                        ? e.getCause() : e;
+                counters.errors.increment();
+                errorHandler.accept(cause);
+                refuse(p, ErrorCode.UNAVAILABLE, "the message was not stored: " + cause.getMessage());
+                continue;
+            }
+            counters.stored.increment();
+            counters.published.increment();
+            Topic t = topics.get(p.topic());
+            if (t != null && a.seq() > t.lastSeq) {
+                t.lastSeq = a.seq();
+            }
+            HubConnection from = p.from();
+            if (from != null && p.ack() && !from.gone) {
+                from.out().send(replies.ack(p.id(), p.topic(), a.seq(), a.timestamp()));
+            }
+            if (!listeners.isEmpty()) {
+                Member m = from == null ? Member.SERVER : from.member();
+                notifyMessage(new StoredMessage(p.topic(), a.seq(), a.timestamp(), m.session(), m.name(), p.data()));
+            }
+            if (p.future() != null) {
+                p.future().complete(new Published(p.topic(), a.seq(), a.timestamp()));
+            }
+        }
+        clearPending();
+    }
+
+    /**
+     * Subscribes this node to the topic's messages, then reads the topic's last seq: a message stored after that
+     * read arrives through the subscription, one stored before it is at most that seq (skipped when it arrives).
+     */
+    private void subscribeShared(Topic t) {
+        shared.subscribe(t.name);
+        long last = shared.lastSeq(t.name);
+        t.committedSeq = last;
+        t.lastSeq = last;
+        t.busSubscribed = true;
+    }
+
+    /** Delivers what the log kept of {@code (committedSeq, upTo]}; a gap notice for what it no longer has. */
+    private void catchUp(Topic t, long upTo) {
+        long minTimestamp = retention.minTimestamp(clock.millis());
+        while (t.committedSeq < upTo) {
+            List<StoredMessage> batch;
+            try {
+                batch = shared.read(t.name, t.committedSeq, minTimestamp, REPLAY_READ);
+            } catch (RuntimeException e) {
+                errorHandler.accept(e);
+                batch = List.of();
+            }
+            boolean progressed = false;
+            for (StoredMessage m : batch) {
+                if (m.seq() > upTo) {
+                    break;
+                }
+                if (m.seq() > t.committedSeq + 1) {
+                    deliverLive(t, replies.gap(t.name, t.committedSeq + 1, m.seq() - 1));
+                }
+                deliverShared(t, m);
+                progressed = true;
+            }
+            if (!progressed) {
+                deliverLive(t, replies.gap(t.name, t.committedSeq + 1, upTo));
+                t.committedSeq = upTo;
+                t.lastSeq = Math.max(t.lastSeq, upTo);
+            }
+        }
+    }
+
+    private void deliverShared(Topic t, StoredMessage m) {
+        t.committedSeq = m.seq();
+        t.lastSeq = Math.max(t.lastSeq, m.seq());
+        t.lastTimestamp = m.timestamp();
+        deliverLive(t, replies.message(m, false));
+    }
+
+    /** Topics without a subscriber here leave this node (and its subscription); the log keeps their history. */
+    private void reclaimShared() {
+        List<Topic> idle = new ArrayList<>();
+        for (Topic t : topics.values()) {
+            if (t.members.isEmpty()) {
+                idle.add(t);
+            }
+        }
+        int reclaimed = 0;
+        for (Topic t : idle) {
+            if (t.busSubscribed) {
+                if (!syncMembers(t)) {
+                    continue; // keep it until none of ours is left in the registry (a leave lost while Redis was away)
+                }
+                shared.unsubscribe(t.name);
+            }
+            topics.remove(t.name, t);
+            reclaimed++;
+        }
+        counters.topicsReclaimed.add(reclaimed);
+    }
+
     // ------------------------------------------------------------------------------------------ internals
 
     /** Why {@code by} (null: server code) may not create a topic now, or null if it may. */
@@ -426,6 +747,9 @@ final class HubCore {
         t.removeLive(c);
         c.replays.removeIf(r -> r.topic == t);
         presence(t, "leave", c);
+        if (shared != null && t.busSubscribed) {
+            shared.leave(t.name, c.member());
+        }
         for (HubListener l : listeners) {
             try {
                 l.onLeave(t.name, c.member());
@@ -445,7 +769,9 @@ final class HubCore {
             long floor = Math.max(r.cursor, t.committedSeq - retention.maxMessages());
             List<StoredMessage> batch;
             try {
-                batch = floor >= t.committedSeq ? List.of() : store.read(t.name, floor, minTimestamp, REPLAY_READ);
+                batch = floor >= t.committedSeq ? List.of()
+                        : shared != null ? shared.read(t.name, floor, minTimestamp, REPLAY_READ)
+                        : store.read(t.name, floor, minTimestamp, REPLAY_READ);
             } catch (RuntimeException e) {
                 counters.errors.increment();
                 errorHandler.accept(e);
@@ -453,20 +779,25 @@ final class HubCore {
                 disconnect(c);
                 return;
             }
-            if (batch.isEmpty() && r.cursor < t.committedSeq) {
-                c.out().send(replies.gap(t.name, r.cursor + 1, t.committedSeq));
-                r.cursor = t.committedSeq;
-            }
+            int sent = 0;
             for (StoredMessage m : batch) {
+                if (m.seq() > t.committedSeq) {
+                    break; // a shared log is ahead of this node: that message comes live, not twice
+                }
                 if (m.seq() > r.cursor + 1) {
                     c.out().send(replies.gap(t.name, r.cursor + 1, m.seq() - 1));
                 }
                 c.out().send(replies.message(m, true));
                 r.cursor = m.seq();
+                sent++;
                 budget -= m.approximateBytes();
             }
-            counters.replayed.add(batch.size());
-            counters.delivered.add(batch.size());
+            if (sent == 0 && r.cursor < t.committedSeq) {
+                c.out().send(replies.gap(t.name, r.cursor + 1, t.committedSeq));
+                r.cursor = t.committedSeq;
+            }
+            counters.replayed.add(sent);
+            counters.delivered.add(sent);
             if (r.cursor >= t.committedSeq) {
                 c.replays.pollFirst();
                 t.addLive(c);
@@ -542,6 +873,7 @@ final class HubCore {
     }
 
     private void clearPending() {
+        pendingAppends.clear();
         pendingCommands.clear();
         pendingMessages.clear();
         touched.clear();

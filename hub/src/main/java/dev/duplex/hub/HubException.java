@@ -2,7 +2,7 @@ package dev.duplex.hub;
 
 /**
  * A hub operation refused or failed, with the protocol's error code ({@code invalid_topic},
- * {@code too_many_topics}, {@code too_large}, {@code overloaded}, {@code internal}, ...). Server-side
+ * {@code too_many_topics}, {@code too_large}, {@code overloaded}, {@code internal}, {@code unavailable}, ...). Server-side
  * {@link Hub#publish} futures complete exceptionally with one of these.
  */
 public final class HubException extends RuntimeException {

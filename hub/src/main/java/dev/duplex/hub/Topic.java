@@ -22,6 +22,8 @@ final class Topic {
     boolean prunePending;
     /** Whether the store may hold a row or messages of this topic (it was loaded or got a commit). Writer thread. */
     boolean inStore;
+    /** With a shared log: whether this node receives the topic's messages from it. Writer thread. */
+    boolean busSubscribed;
 
     /** Every subscriber, live or still replaying. */
     final Set<HubConnection> members = ConcurrentHashMap.newKeySet();

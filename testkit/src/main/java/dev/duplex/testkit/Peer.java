@@ -18,7 +18,9 @@ public enum Peer {
   /** Node.js with the {@code ws} library installed under {@code peers/node/node_modules}. */
   NODE_WS("Node.js ws (peers/node/node_modules)", "npm ci --prefix peers/node"),
   /** Python 3 with the {@code websockets} library. */
-  PYTHON_WEBSOCKETS("Python 3 websockets", "apt-get install python3-websockets");
+  PYTHON_WEBSOCKETS("Python 3 websockets", "apt-get install python3-websockets"),
+  /** Debian's {@code redis-server}, started by the hub's cluster tests on a free port. */
+  REDIS("redis-server (/usr/bin/redis-server)", "apt-get install redis-server");
 
   /** The environment variable that turns a missing peer into a failure ({@code 1} or {@code true}). */
   public static final String REQUIRE_ENV = "DUPLEX_REQUIRE_PEERS";
