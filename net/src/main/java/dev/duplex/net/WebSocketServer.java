@@ -113,9 +113,18 @@ public final class WebSocketServer implements AutoCloseable {
                 : null;
         this.router = new RequestRouter(b.routes, b.handlers, files, this::handlerFailed);
         long budget = b.memoryBudget > 0 ? b.memoryBudget : defaultMemoryBudget();
-        this.limits = new LimitSettings(budget, b.maxBufferedPerConnection, b.readTimeout.toNanos(),
+        this.limits = new LimitSettings(budget, b.maxBufferedPerConnection > 0 ? b.maxBufferedPerConnection
+                : defaultMaxBufferedPerConnection(b.engineConfig), b.readTimeout.toNanos(),
                 b.writeTimeout.toNanos(), b.maxConnections, b.maxConnectionsPerAddress, b.watchdogStall.toNanos());
         this.memoryBudget = new MemoryBudget(budget, connections, overload);
+    }
+
+    /**
+     * Room for four messages of the largest size the engine takes (an echo or relay must hold one while the next
+     * arrives), at least 64 MiB.
+     */
+    static long defaultMaxBufferedPerConnection(EngineConfig engine) {
+        return Math.max(64L << 20, 4 * engine.maxMessageSize());
     }
 
     /** A quarter of the maximum heap, or 1 GiB when the heap has no limit. */
@@ -516,8 +525,8 @@ public final class WebSocketServer implements AutoCloseable {
      * timeout once enabled), 5 s close timeout, 5 s stop timeout, high-water mark 1 MiB and low-water mark 256 KiB
      * with {@link BackpressurePolicy#PAUSE_READING}, 8 KiB request heads with at most 100 fields, the engine's
      * default limits (16 MiB messages), callbacks on the event loop; overload limits: a memory budget of a quarter
-     * of the heap, 16 MiB of output per connection, 60 s read-progress and write-stall timeouts, no connection
-     * limits, a 10 s watchdog stall threshold.
+     * of the heap, 64 MiB of output per connection (four maximum-size messages), 60 s read-progress and
+     * write-stall timeouts, no connection limits, a 10 s watchdog stall threshold.
      */
     public static final class Builder {
         private String host = "0.0.0.0";
@@ -546,7 +555,8 @@ public final class WebSocketServer implements AutoCloseable {
         private Executor callbackExecutor;
         private Consumer<Throwable> errorHandler = WebSocketServer::logError;
         private long memoryBudget;
-        private long maxBufferedPerConnection = 16L << 20;
+        /** 0: derived from the engine's maximum message size (see {@link #maxBufferedPerConnection}). */
+        private long maxBufferedPerConnection;
         private Duration readTimeout = Duration.ofSeconds(60);
         private Duration writeTimeout = Duration.ofSeconds(60);
         private int maxConnections;
@@ -792,7 +802,8 @@ public final class WebSocketServer implements AutoCloseable {
         /**
          * The most output one connection may have queued, whatever the {@link BackpressurePolicy}: a send that
          * would go past it is refused and the connection closed with 1013, its backlog discarded. A message sent
-         * while nothing is queued always passes. Default 16 MiB. (Input per connection is bounded by the engine's
+         * while nothing is queued always passes. Default: four times the engine's maximum message size, at least
+         * 64 MiB (64 MiB with the default 16 MiB messages). (Input per connection is bounded by the engine's
          * maximum message size, 1009.)
          */
         public Builder maxBufferedPerConnection(long bytes) {
