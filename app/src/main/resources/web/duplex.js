@@ -36,8 +36,11 @@ const DEFAULTS = Object.freeze({
  * Opens a hub connection and keeps it open: reconnects with exponential backoff and jitter, resubscribes every
  * topic with the last sequence number seen (resume), and sends app-level heartbeats.
  *
- * @param {string} [url] ws:// or wss:// URL of the hub, or a path such as "/hub" resolved against the page
- *   (default "/hub" on the page's host, wss when the page is https)
+ * @param {string|string[]} [url] ws:// or wss:// URL of the hub, or a path such as "/hub" resolved against the
+ *   page (default "/hub" on the page's host, wss when the page is https); or several, for several nodes: an
+ *   attempt that cannot open moves on to the next URL (in turn, with the usual backoff), and a reconnect after an
+ *   open connection dropped tries the same node first
+
  * @param {object} [options]
  * @param {string} [options.name] display name (1-40 chars), sent as ?name=
  * @param {string|(() => string|Promise<string>)} [options.token] JWT, sent as &token= when the server requires
@@ -105,9 +108,16 @@ export class Subscription {
  * - "pong" {id, rtt}: the answer to a heartbeat, with the round trip in ms
  */
 export class Hub {
+  /** The hub URL in use now (with several URLs: the one the current or next attempt goes to). */
+  get url() {
+    return this.urls[this.urlIndex];
+  }
+
   constructor(url, options = {}) {
     this.options = Object.assign({}, DEFAULTS, options);
-    this.url = resolveUrl(url);
+    this.urls = (Array.isArray(url) ? url : [url]).map(resolveUrl);
+    if (this.urls.length === 0) throw new Error("connect() needs at least one hub URL");
+    this.urlIndex = 0;
     this.subscriptions = new Map();
     this.listeners = new Map();
     this.pending = new Map();
@@ -358,6 +368,7 @@ export class Hub {
   openWith(token) {
     const Ctor = this.options.WebSocket || globalThis.WebSocket;
     const target = new URL(this.url);
+    this.openedOnce = false;
     if (this.options.name) target.searchParams.set("name", this.options.name);
     if (token) target.searchParams.set("token", token);
     let ws;
@@ -365,12 +376,14 @@ export class Hub {
       ws = new Ctor(target.toString());
     } catch (e) {
       this.emit("error", { code: "connect_failed", message: String(e) });
+      if (this.urls.length > 1) this.urlIndex = (this.urlIndex + 1) % this.urls.length;
       this.scheduleReconnect();
       return;
     }
     this.ws = ws;
     ws.onopen = () => {
       if (this.ws !== ws) return;
+      this.openedOnce = true;
       this.setState(State.OPEN, {});
       this.startHeartbeat();
       for (const sub of this.subscriptions.values()) this.sendSubscribe(sub);
@@ -413,6 +426,10 @@ export class Hub {
           { code: "connection_lost", id }));
     }
     this.pending.clear();
+    if (!this.openedOnce && this.urls.length > 1) {
+      // this node could not be reached: the next attempt goes to the next URL
+      this.urlIndex = (this.urlIndex + 1) % this.urls.length;
+    }
     if (code === 4001) {
       this.emit("error", { code: "token_expired", message: reason || "token expired" });
     }

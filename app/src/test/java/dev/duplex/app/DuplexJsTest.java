@@ -193,4 +193,27 @@ class DuplexJsTest {
             assertEquals(1L, b.run("return hub.readyState"));
         }
     }
+
+    @Test
+    void withSeveralUrlsAnUnreachableNodeIsSkippedAndALostOneIsLeftForTheNext(@TempDir Path dir) throws Exception {
+        int dead;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            dead = s.getLocalPort(); // nothing listens there once closed
+        }
+        Files.writeString(dir.resolve("blank.html"), "<!doctype html><title>blank</title><p>nodes test page</p>");
+        try (Serving page = ServeCommandTest.start("--memory", "--no-demo", "--static", dir.toString());
+             Serving other = ServeCommandTest.start("--memory", "--no-demo", "--allow-origin", "*");
+             Browser b = Browser.start()) {
+            String live = "ws://127.0.0.1:" + page.port() + "/hub";
+            String second = "ws://127.0.0.1:" + other.port() + "/hub";
+            b.open(page.httpBase() + "/blank.html");
+            loadClient(b);
+            b.run("window.hub = make(['ws://127.0.0.1:" + dead + "/hub', '" + live + "', '" + second + "'],"
+                    + " {initialDelay: 50, maxDelay: 200});");
+            b.waitFor("hub.state === 'open'", WAIT);
+            assertEquals(live, b.run("return hub.url"), "the unreachable first node was skipped");
+            page.server().stop(); // the node in use goes away: the same node is tried again, then the next one
+            b.waitFor("hub.state === 'open' && hub.url === '" + second + "'", WAIT);
+        }
+    }
 }
