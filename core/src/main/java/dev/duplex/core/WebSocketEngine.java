@@ -211,6 +211,7 @@ public final class WebSocketEngine {
             closeStatus = new CloseStatus(CloseCodes.ABNORMAL_CLOSURE, "", false);
         }
         releaseExtension();
+        releaseMessageBuffer();
     }
 
     private void fail(ProtocolException e) {
@@ -224,6 +225,7 @@ public final class WebSocketEngine {
         }
         closeStatus = new CloseStatus(e.closeCode(), e.getMessage() == null ? "" : e.getMessage(), false);
         releaseExtension();
+        releaseMessageBuffer();
         handler.onProtocolError(e);
     }
 
@@ -440,6 +442,7 @@ public final class WebSocketEngine {
         }
         closeStatus = new CloseStatus(code, reason, true);
         releaseExtension();
+        releaseMessageBuffer();
         handler.onCloseReceived(closeStatus);
     }
 
@@ -654,6 +657,15 @@ public final class WebSocketEngine {
             }
         }
         return r;
+    }
+
+    /**
+     * Input is over (close received, EOF, protocol error): the buffer of a message being assembled (up to the
+     * maximum message size) goes now, not when the owner drops the engine, which may be long after the close.
+     */
+    private void releaseMessageBuffer() {
+        assembled = null;
+        assembledLength = 0;
     }
 
     private void releaseExtension() {

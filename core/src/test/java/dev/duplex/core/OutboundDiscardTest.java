@@ -101,4 +101,23 @@ class OutboundDiscardTest {
         server.feed(Frames.client(0x02, new byte[10])); // a fragmented message's first frame
         assertTrue(server.engine.isReceivingMessage(), "between fragments");
     }
+
+    /** A message stopped midway by a close frame, the end of the transport or a protocol error frees its buffer. */
+    @Test
+    void theBufferOfAnUnfinishedMessageGoesWhenInputEnds() {
+        byte[] fragment = Frames.client(0x02, new byte[30_000]); // the first fragment of a message, not the last
+        EngineFixture closed = EngineFixture.server().feed(fragment);
+        assertTrue(closed.engine.bufferedInputBytes() >= 30_000, "the first fragment is buffered");
+        closed.feed(Frames.client(0x88, Frames.closePayload(1000, "")));
+        assertEquals(0, closed.engine.bufferedInputBytes(), "after the peer's close");
+
+        EngineFixture eof = EngineFixture.server().feed(Arrays.copyOf(Frames.client(0x82, new byte[100_000]), 60_000));
+        assertTrue(eof.engine.bufferedInputBytes() >= 50_000, "the partial payload is buffered");
+        eof.engine.receiveEof();
+        assertEquals(0, eof.engine.bufferedInputBytes(), "after the end of the transport");
+
+        EngineFixture failed = EngineFixture.server().feed(fragment);
+        failed.feed(Frames.client(0x82, new byte[10])); // a new message inside a fragmented one: 1002
+        assertEquals(0, failed.engine.bufferedInputBytes(), "after a protocol error");
+    }
 }
