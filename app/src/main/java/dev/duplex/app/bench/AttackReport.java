@@ -1,12 +1,9 @@
 package dev.duplex.app.bench;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Map;
 
@@ -15,8 +12,6 @@ import java.util.Map;
  * with the same figures. The JSON fields are listed in docs/operations.md, "duplex bench".
  */
 final class AttackReport {
-    private static final JsonFactory FACTORY = new JsonFactory();
-
     private AttackReport() {
     }
 
@@ -49,13 +44,7 @@ final class AttackReport {
     }
 
     static String json(AttackResult r) {
-        StringWriter text = new StringWriter();
-        try (JsonGenerator json = FACTORY.createGenerator(text)) {
-            write(json, r);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a StringWriter does not fail
-        }
-        return text.toString();
+        return JsonReport.object(json -> write(json, r));
     }
 
     private static void write(JsonGenerator json, AttackResult r) throws IOException {

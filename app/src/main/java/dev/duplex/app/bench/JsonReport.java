@@ -23,9 +23,19 @@ final class JsonReport {
     }
 
     static String render(BenchResult r) {
+        return object(json -> write(json, r));
+    }
+
+    /** What writes one report's fields with a generator; see {@link #object}. */
+    interface Body {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    /** One JSON object on one line, written by {@code body} (which opens and closes the object itself). */
+    static String object(Body body) {
         StringWriter text = new StringWriter();
         try (JsonGenerator json = FACTORY.createGenerator(text)) {
-            write(json, r);
+            body.write(json);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a StringWriter does not fail
         }
