@@ -2,6 +2,7 @@ package dev.duplex.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.duplex.net.WebSocketServer;
+import dev.duplex.testkit.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,4 @@
-package dev.duplex.hub;
-
-import dev.duplex.testkit.Peer;
+package dev.duplex.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * brings the same data back on the same port (like a Redis with persistence coming back after an outage).
  * Without redis-server the test is skipped, or fails if {@code DUPLEX_REQUIRE_PEERS=1}.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
     private static final Path BINARY = Path.of("/usr/bin/redis-server");
     private static final Duration STARTUP = Duration.ofSeconds(10);
 
@@ -35,7 +33,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Starts a redis-server with its files in {@code dir}; skips (or fails, see above) if there is none. */
-    static RedisServer start(Path dir) throws Exception {
+    public static RedisServer start(Path dir) throws Exception {
         if (!Files.isExecutable(BINARY)) {
             Peer.REDIS.unavailable(BINARY + " is missing");
         }
@@ -48,12 +46,12 @@ final class RedisServer implements AutoCloseable {
         return r;
     }
 
-    String uri() {
+    public String uri() {
         return "redis://127.0.0.1:" + port;
     }
 
     /** Starts the server (again); returns once it answers PING. */
-    void start() throws Exception {
+    public void start() throws Exception {
         process = new ProcessBuilder(BINARY.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no")
                 .redirectErrorStream(true)
@@ -78,7 +76,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Shuts the server down, saving its data to the folder first; returns once the process ended. */
-    void stop() throws Exception {
+    public void stop() throws Exception {
         try {
             command("SHUTDOWN SAVE");
         } catch (IOException expected) {
@@ -90,12 +88,12 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Sends one inline command and returns the first reply line. */
-    String command(String inline) throws IOException {
+    public String command(String inline) throws IOException {
         return reply(inline, 1);
     }
 
     /** Sends one inline command whose reply is one bulk string, and returns that string. */
-    String bulk(String inline) throws IOException {
+    public String bulk(String inline) throws IOException {
         return reply(inline, 2);
     }
 
