@@ -25,6 +25,7 @@ final class MemoryBudget {
     private final OverloadCounters counters;
     private final LongAdder used = new LongAdder();
     private final AtomicBoolean passRunning = new AtomicBoolean();
+    private final AtomicBoolean recheckScheduled = new AtomicBoolean();
     private volatile long nextPassNanos = System.nanoTime();
 
     MemoryBudget(long limit, Iterable<ServerConnection> connections, OverloadCounters counters) {
@@ -45,16 +46,27 @@ final class MemoryBudget {
         used.add(delta);
     }
 
-    /** After a connection's holding grew: sheds if the budget is exceeded. */
-    void grew() {
+    /**
+     * After a connection's holding grew: sheds if the budget is exceeded. A pass is skipped while another runs or
+     * within 5 ms of the last one; then, when called on a loop thread ({@code loop} is that loop), a later check is
+     * scheduled there, so that pressure left by the last read of a burst is not forgotten. Off-loop callers pass
+     * null: their hand-off to the loop accounts (and so checks) again.
+     */
+    void grew(EventLoop loop) {
         if (used.sum() > limit) {
-            shed();
+            shed(loop);
         }
     }
 
-    private void shed() {
+    private void shed(EventLoop loop) {
         long now = System.nanoTime();
         if (now - nextPassNanos < 0 || !passRunning.compareAndSet(false, true)) {
+            if (loop != null && recheckScheduled.compareAndSet(false, true)) {
+                loop.schedule(MIN_PASS_INTERVAL_NANOS, () -> {
+                    recheckScheduled.set(false);
+                    grew(loop);
+                });
+            }
             return;
         }
         try {

@@ -322,7 +322,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
             heldInput = in;
             budget.add(delta);
             if (delta > 0) {
-                budget.grew();
+                budget.grew(loop);
             }
         }
     }
@@ -501,7 +501,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         }
         inFlight.addAndGet(size);
         budget.add(size);
-        budget.grew();
+        budget.grew(null);
         loop.execute(() -> {
             inFlight.addAndGet(-size);
             budget.add(-size);
