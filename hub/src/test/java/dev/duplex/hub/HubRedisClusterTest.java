@@ -68,7 +68,7 @@ class HubRedisClusterTest {
         Hub hub = builder.errorHandler(errors::add).build();
         hubs.add(hub);
         servers.add(hub.startServer(WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1)));
-        hub.ready().get(10, TimeUnit.SECONDS);
+        hub.ready().get(30, TimeUnit.SECONDS); // the first Lettuce connection loads Netty and Reactor: seconds under load
         return hub;
     }
 
