@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -244,6 +245,14 @@ public final class Hub implements AutoCloseable {
                 counters.delivered.sum(), counters.stored.sum(), counters.replayed.sum(), counters.errors.sum(),
                 counters.slowConsumersClosed.sum(), counters.topicsReclaimed.sum(),
                 counters.topicCreationsRefused.sum(), counters.tokenExpiriesClosed.sum());
+    }
+
+    /**
+     * With {@link Builder#redis}: what this node sees of Redis (node id, links, round-trip times, errors, messages
+     * in and out); empty for a hub with its own store. Thread-safe and quick (adds up counters).
+     */
+    public Optional<ClusterMetrics> clusterMetrics() {
+        return shared == null ? Optional.empty() : Optional.of(shared.metrics());
     }
 
     public HubLimits limits() {
