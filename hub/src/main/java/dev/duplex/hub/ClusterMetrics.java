@@ -14,7 +14,8 @@ import java.util.List;
  * @param pubSubLinkUp       whether the pub/sub connection that brings other nodes' messages is connected now
  * @param unreachableMillis  how long Redis has been unreachable now, 0 if it is reachable: since a connection
  *                           dropped, or since a command timed out or was refused for want of a connection, with
- *                           no answer from Redis since (any answer, error replies included, proves it reachable)
+ *                           no answer from Redis since (any answer, error replies included, proves it reachable);
+ *                           before the hub first connected (or if that failed), since the hub was built
  * @param reconnects         connections re-established after they dropped (either connection)
  * @param commandErrors      commands that failed: timeouts, refusals while disconnected and error replies (a
  *                           {@code NOSCRIPT} answered by sending the script again is not counted)

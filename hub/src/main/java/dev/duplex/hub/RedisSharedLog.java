@@ -168,6 +168,7 @@ final class RedisSharedLog implements SharedLog {
             close();
             throw unavailable("cannot connect to Redis at " + uri.getHost() + ":" + uri.getPort(), e);
         }
+        stats.opened();
         StatefulRedisPubSubConnection<String, String> busConnection = bus;
         bus.addListener(new RedisPubSubAdapter<>() {
             @Override

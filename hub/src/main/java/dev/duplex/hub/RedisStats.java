@@ -34,10 +34,11 @@ final class RedisStats implements CommandLatencyRecorder, CommandListener {
     final LongAdder messagesOut = new LongAdder();
     final LongAdder messagesIn = new LongAdder();
     final LongAdder messagesRead = new LongAdder();
-    private volatile boolean commandLinkUp = true;
-    private volatile boolean pubSubLinkUp = true;
-    /** System.nanoTime() when a link dropped; 0 while both are up. */
-    private final AtomicLong linkDownSince = new AtomicLong();
+    /** Both down until {@link #opened}: a node that never reached Redis is unreachable since it was built. */
+    private volatile boolean commandLinkUp;
+    private volatile boolean pubSubLinkUp;
+    /** System.nanoTime() when a link dropped (or the stats were made, until opened); 0 while both are up. */
+    private final AtomicLong linkDownSince = new AtomicLong(System.nanoTime());
     /** System.nanoTime() of the first command lost for want of Redis since its last answer; 0 if none. */
     private final AtomicLong failingSince = new AtomicLong();
 
@@ -75,6 +76,13 @@ final class RedisStats implements CommandLatencyRecorder, CommandListener {
         if (!(cause instanceof RedisCommandExecutionException)) { // an error reply proves Redis reachable
             failingSince.compareAndSet(0, System.nanoTime());
         }
+    }
+
+    /** Both connections are established for the first time (not a reconnect). */
+    void opened() {
+        commandLinkUp = true;
+        pubSubLinkUp = true;
+        linkDownSince.set(0);
     }
 
     /** A connection dropped ({@code up} false) or came back. */

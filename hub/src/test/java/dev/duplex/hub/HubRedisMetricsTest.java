@@ -61,7 +61,7 @@ class HubRedisMetricsTest {
         Hub hub = Hub.builder().redis(redis.uri()).redisTimeout(timeout).errorHandler(e -> { }).build();
         hubs.add(hub);
         servers.add(hub.startServer(WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1)));
-        hub.ready().get(10, TimeUnit.SECONDS);
+        hub.ready().get(30, TimeUnit.SECONDS);
         return hub;
     }
 
@@ -108,6 +108,19 @@ class HubRedisMetricsTest {
         try (Hub hub = Hub.builder().inMemory().build()) {
             assertTrue(hub.clusterMetrics().isEmpty());
         }
+    }
+
+    @Test
+    void aNodeThatNeverReachedRedisIsUnreachableSinceItWasBuilt() throws Exception {
+        redis.stop();
+        Hub hub = Hub.builder().redis(redis.uri()).errorHandler(e -> { }).build();
+        hubs.add(hub);
+        ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> hub.ready().get(20, TimeUnit.SECONDS));
+        assertEquals("unavailable", assertInstanceOf(HubException.class, failed.getCause()).code());
+        ClusterMetrics m = await(hub, "time passing", x -> x.unreachableMillis() > 0);
+        assertTrue(!m.commandLinkUp() && !m.pubSubLinkUp(), m::toString);
+        assertEquals(0, m.reconnects(), m::toString);
     }
 
     @Test
@@ -197,8 +210,8 @@ class HubRedisMetricsTest {
 
     @Test
     void aFrozenRedisCountsTimeoutsAndIsUnreachableUntilItAnswersAgain() throws Exception {
-        Hub a = node(Duration.ofMillis(200));
-        assertEquals("+OK", redis.command("CLIENT PAUSE 1500"));
+        Hub a = node(Duration.ofMillis(500));
+        assertEquals("+OK", redis.command("CLIENT PAUSE 3000"));
         ExecutionException refused = assertThrows(ExecutionException.class,
                 () -> a.publish("frozen", "1").get(10, TimeUnit.SECONDS));
         assertEquals("unavailable", assertInstanceOf(HubException.class, refused.getCause()).code());
