@@ -414,8 +414,8 @@ public final class Hub implements AutoCloseable {
          * local store: not with {@link #dataDirectory}. Redis must be reachable when the hub starts, or
          * {@link Hub#ready()} fails. Clients see presence ({@code join}/{@code leave}, member lists) from every
          * node; {@link Hub#members}, {@link HubListener#onJoin}/{@code onLeave} stay per node, and
-         * {@link HubListener#onMessage} is called on the node that published the message. See docs/hub.md,
-         * "Several nodes over Redis".
+         * {@link HubListener#onMessage} is called on the node that published the message. See docs/cluster.md;
+         * {@link Hub#clusterMetrics()} reports the node's Redis figures.
          *
          * @throws IllegalArgumentException if {@code uri} is not a redis:// or rediss:// URI
          */
