@@ -15,12 +15,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -144,6 +147,11 @@ class LoadBalancerTest {
             assertEquals("hello", m.get("data"));
         }
 
+        // a page served through the balancer: its Origin is the balancer's address, which must reach the node as
+        // the Host header (port included) for the same-origin check; another origin is still refused
+        assertEquals(101, upgrade(port, "http://127.0.0.1:" + port));
+        assertEquals(403, upgrade(port, "http://elsewhere.example"));
+
         nodes.get(1).close(); // its clients are closed (1001); new ones must reach node 0
         long before = nodes.get(0).hub().metrics().connections();
         JdkHubClient resumed = awaitClient(port);
@@ -153,6 +161,22 @@ class LoadBalancerTest {
         Map<String, Object> replayed = resumed.next("message");
         assertEquals(1, ((Number) replayed.get("seq")).intValue());
         assertEquals("hello", replayed.get("data"));
+    }
+
+    /** The status of a WebSocket handshake to /hub through the balancer with this Origin (101: upgraded). */
+    private int upgrade(int port, String origin) throws Exception {
+        try {
+            WebSocket ws = http.newWebSocketBuilder().header("Origin", origin)
+                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/hub"), new WebSocket.Listener() { })
+                    .get(10, TimeUnit.SECONDS);
+            ws.abort();
+            return 101;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
     }
 
     private void startNodes() throws Exception {
