@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
@@ -79,7 +80,8 @@ final class Serving implements AutoCloseable {
                 builder.staticResources(PAGES);
             }
             AtomicReference<WebSocketServer> started = new AtomicReference<>();
-            builder.http("/healthz", request -> healthz(started.get()))
+            builder.http("/healthz", request -> healthz(started.get(), hub.clusterMetrics()
+                            .map(m -> ClusterStatus.problem(m, ClusterStatus.UNREACHABLE_GRACE)).orElse(null)))
                     .http("/metrics", new MetricsPage(List.of(
                             out -> {
                                 WebSocketServer s = started.get();
@@ -87,7 +89,8 @@ final class Serving implements AutoCloseable {
                                     MetricsPage.write(s.metrics(), out);
                                 }
                             },
-                            out -> writeHub(hub.metrics(), out))));
+                            out -> writeHub(hub.metrics(), out),
+                            out -> hub.clusterMetrics().ifPresent(m -> ClusterStatus.write(m, out)))));
             server = builder.build().start();
             started.set(server);
             hub.attach(server);
@@ -130,14 +133,23 @@ final class Serving implements AutoCloseable {
      * {@code {"status":"unhealthy","problems":[...]}} while the watchdog sees one stalled or dead.
      */
     static HttpReply healthz(WebSocketServer server) {
+        return healthz(server, null);
+    }
+
+    /** As {@link #healthz(WebSocketServer)}, also 503 with {@code problem} in the list if it is not null. */
+    static HttpReply healthz(WebSocketServer server, String problem) {
         ServerHealth health = server == null ? null : server.health();
-        if (health == null || health.healthy()) {
+        List<String> problems = new ArrayList<>(health == null ? List.of() : health.problems());
+        if (problem != null) {
+            problems.add(problem);
+        }
+        if (problems.isEmpty()) {
             return HttpReply.json(200, "{\"status\":\"ok\"}").withHeader("Cache-Control", "no-store");
         }
         StringBuilder json = new StringBuilder("{\"status\":\"unhealthy\",\"problems\":[");
-        for (int i = 0; i < health.problems().size(); i++) {
+        for (int i = 0; i < problems.size(); i++) {
             json.append(i == 0 ? "\"" : ",\"");
-            for (char ch : health.problems().get(i).toCharArray()) {
+            for (char ch : problems.get(i).toCharArray()) {
                 if (ch == '"' || ch == '\\') {
                     json.append('\\').append(ch);
                 } else if (ch >= 0x20) {

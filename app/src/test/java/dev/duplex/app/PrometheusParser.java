@@ -10,14 +10,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A strict reader of the Prometheus text format as {@code /metrics} writes it (no labels): checks the content
- * type, that every sample has a {@code # TYPE} before it, that counters end in {@code _total}, and that names are
- * unique, then returns name to value.
+ * A strict reader of the Prometheus text format as {@code /metrics} writes it: checks the content type, that every
+ * sample has a {@code # TYPE} before it (a histogram's {@code _bucket}, {@code _sum} and {@code _count} that of its
+ * name), that counters end in {@code _total}, and that samples are unique, then returns each sample's name (with
+ * its labels as written, e.g. {@code x_bucket{le="0.5"}}) to its value.
  */
 final class PrometheusParser {
     private static final Pattern HELP = Pattern.compile("# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) .+");
-    private static final Pattern TYPE = Pattern.compile("# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge)");
-    private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*) (-?[0-9.eE+-]+|NaN)");
+    private static final Pattern TYPE = Pattern.compile("# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram)");
+    private static final Pattern SAMPLE = Pattern.compile(
+            "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\"})? (-?[0-9.eE+-]+|NaN)");
+    private static final Pattern HISTOGRAM_PART = Pattern.compile("(.+)_(bucket|sum|count)");
 
     static Map<String, Double> parse(HttpResponse<String> response) {
         if (response.statusCode() != 200) {
@@ -50,11 +53,17 @@ final class PrometheusParser {
                 }
             } else if ((m = SAMPLE.matcher(line)).matches()) {
                 String name = m.group(1);
-                if (!types.containsKey(name) || !helped.contains(name)) {
+                Matcher part = HISTOGRAM_PART.matcher(name);
+                String family = part.matches() && "histogram".equals(types.get(part.group(1))) ? part.group(1) : name;
+                if (!types.containsKey(family) || !helped.contains(family)) {
                     throw new AssertionError("sample without HELP and TYPE: " + line);
                 }
-                if (values.put(name, Double.parseDouble(m.group(2))) != null) {
-                    throw new AssertionError("two samples for " + name);
+                if (types.get(family).equals("histogram") && family.equals(name)) {
+                    throw new AssertionError("a histogram sample without _bucket, _sum or _count: " + line);
+                }
+                String key = m.group(2) == null ? name : name + m.group(2);
+                if (values.put(key, Double.parseDouble(m.group(3))) != null) {
+                    throw new AssertionError("two samples for " + key);
                 }
             } else {
                 throw new AssertionError("not a Prometheus text line: '" + line + "'");

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -246,6 +247,14 @@ public final class Hub implements AutoCloseable {
                 counters.topicCreationsRefused.sum(), counters.tokenExpiriesClosed.sum());
     }
 
+    /**
+     * With {@link Builder#redis}: what this node sees of Redis (node id, links, round-trip times, errors, messages
+     * in and out); empty for a hub with its own store. Thread-safe and quick (adds up counters).
+     */
+    public Optional<ClusterMetrics> clusterMetrics() {
+        return shared == null ? Optional.empty() : Optional.of(shared.metrics());
+    }
+
     public HubLimits limits() {
         return limits;
     }
@@ -405,8 +414,8 @@ public final class Hub implements AutoCloseable {
          * local store: not with {@link #dataDirectory}. Redis must be reachable when the hub starts, or
          * {@link Hub#ready()} fails. Clients see presence ({@code join}/{@code leave}, member lists) from every
          * node; {@link Hub#members}, {@link HubListener#onJoin}/{@code onLeave} stay per node, and
-         * {@link HubListener#onMessage} is called on the node that published the message. See docs/hub.md,
-         * "Several nodes over Redis".
+         * {@link HubListener#onMessage} is called on the node that published the message. See docs/cluster.md;
+         * {@link Hub#clusterMetrics()} reports the node's Redis figures.
          *
          * @throws IllegalArgumentException if {@code uri} is not a redis:// or rediss:// URI
          */

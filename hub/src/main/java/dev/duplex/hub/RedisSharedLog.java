@@ -18,6 +18,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -98,6 +99,7 @@ final class RedisSharedLog implements SharedLog {
     static final Duration HEARTBEAT_TTL = Duration.ofSeconds(5);
 
     private final String nodeId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    private final RedisStats stats = new RedisStats(nodeId);
 
     private final RedisURI uri;
     private final Retention retention;
@@ -148,8 +150,10 @@ final class RedisSharedLog implements SharedLog {
         resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2,
                         TimeUnit.MILLISECONDS))
+                .commandLatencyRecorder(stats)
                 .build();
         client = RedisClient.create(resources, uri);
+        client.addListener(stats); // before connecting: Lettuce wraps the connections' writers then
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -164,6 +168,7 @@ final class RedisSharedLog implements SharedLog {
             close();
             throw unavailable("cannot connect to Redis at " + uri.getHost() + ":" + uri.getPort(), e);
         }
+        stats.opened();
         StatefulRedisPubSubConnection<String, String> busConnection = bus;
         bus.addListener(new RedisPubSubAdapter<>() {
             @Override
@@ -183,6 +188,7 @@ final class RedisSharedLog implements SharedLog {
                     LOG.log(System.Logger.Level.WARNING, "malformed hub entry on " + channel + ": " + e);
                     return;
                 }
+                stats.messagesIn.increment();
                 events.message(m);
             }
 
@@ -197,9 +203,15 @@ final class RedisSharedLog implements SharedLog {
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                stats.link(connection == busConnection, false);
                 if (connection == busConnection) {
                     events.disconnected();
                 }
+            }
+
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                stats.link(connection == busConnection, true);
             }
         });
     }
@@ -226,6 +238,7 @@ final class RedisSharedLog implements SharedLog {
             if (e != null) {
                 throw unavailable("Redis did not store the message", unwrap(e));
             }
+            stats.messagesOut.increment();
             return new Appended((Long) reply.get(0), (Long) reply.get(1));
         });
     }
@@ -364,7 +377,13 @@ final class RedisSharedLog implements SharedLog {
                 out.add(m);
             }
         }
+        stats.messagesRead.add(out.size());
         return out;
+    }
+
+    @Override
+    public ClusterMetrics metrics() {
+        return stats.snapshot();
     }
 
     /** Closes the connections and the client's threads; idempotent, also after a failed {@link #open}. */

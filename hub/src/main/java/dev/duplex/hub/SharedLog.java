@@ -74,6 +74,9 @@ interface SharedLog extends AutoCloseable {
      */
     void syncMembers(String topic, List<Member> own);
 
+    /** What this node saw of the log so far (links, round trips, errors, messages); any thread, quick. */
+    ClusterMetrics metrics();
+
     @Override
     void close();
 }

@@ -20,7 +20,11 @@ public enum Peer {
   /** Python 3 with the {@code websockets} library. */
   PYTHON_WEBSOCKETS("Python 3 websockets", "apt-get install python3-websockets"),
   /** Debian's {@code redis-server}, started by the hub's cluster tests on a free port. */
-  REDIS("redis-server (/usr/bin/redis-server)", "apt-get install redis-server");
+  REDIS("redis-server (/usr/bin/redis-server)", "apt-get install redis-server"),
+  /** Debian's {@code nginx}, run by app's load balancer test with the config from docs/cluster.md. */
+  NGINX("nginx (/usr/sbin/nginx)", "apt-get install nginx"),
+  /** Debian's {@code haproxy}, run by app's load balancer test with the config from docs/cluster.md. */
+  HAPROXY("HAProxy (/usr/sbin/haproxy)", "apt-get install haproxy");
 
   /** The environment variable that turns a missing peer into a failure ({@code 1} or {@code true}). */
   public static final String REQUIRE_ENV = "DUPLEX_REQUIRE_PEERS";
