@@ -135,6 +135,27 @@ class HubRedisPublishKeyTest {
     }
 
     @Test
+    void theSameKeysSentToTwoNodesAtOnceAreStoredOnce() throws Exception {
+        node();
+        node();
+        List<java.util.concurrent.CompletableFuture<Published>> onA = new ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<Published>> onB = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            onA.add(hubs.get(0).publish("race", Integer.toString(i), "k" + i));
+            onB.add(hubs.get(1).publish("race", Integer.toString(i), "k" + i));
+        }
+        java.util.Set<Long> seqs = new java.util.TreeSet<>();
+        for (int i = 0; i < 200; i++) {
+            Published a = onA.get(i).get(10, TimeUnit.SECONDS);
+            assertEquals(a, onB.get(i).get(10, TimeUnit.SECONDS), "key k" + i + " got one seq on both nodes");
+            seqs.add(a.seq());
+        }
+        assertEquals(200, seqs.size());
+        assertEquals(200L, ((java.util.TreeSet<Long>) seqs).last(), "200 keys, 200 seqs: none stored twice");
+        assertEquals(200, hubs.get(0).metrics().duplicatePublishes() + hubs.get(1).metrics().duplicatePublishes());
+    }
+
+    @Test
     void theScriptBoundsTheKeysByCountAndWindowAndLetsThemExpire() throws Exception {
         RedisSharedLog log = new RedisSharedLog(redis.uri(), new Retention(100, Duration.ofHours(1)),
                 Duration.ofSeconds(5), Duration.ofSeconds(10), 3);
