@@ -302,7 +302,7 @@ class ClusterFailoverTest {
             this.log = log;
         }
 
-        static Node launch(String redisUri, Path dir, String name) throws IOException {
+        static Node launch(String redisUri, Path dir, String name, String... extraArgs) throws IOException {
             int port;
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 port = s.getLocalPort();
@@ -310,11 +310,12 @@ class ClusterFailoverTest {
             String java = ProcessHandle.current().info().command()
                     .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             Path log = dir.resolve(name + ".log");
-            Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-                    "-cp", System.getProperty("java.class.path"), Duplex.class.getName(),
+            List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                    "-Xmx256m", "-cp", System.getProperty("java.class.path"), Duplex.class.getName(),
                     "serve", "--redis", redisUri, "--host", "127.0.0.1", "--port", Integer.toString(port),
-                    "--no-demo")
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    "--no-demo"));
+            command.addAll(List.of(extraArgs));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             return new Node(name, port, p, log);
         }
 
