@@ -22,12 +22,4 @@ package dev.duplex.hub;
 public record HubMetrics(long connections, long topics, long published, long delivered, long stored,
                          long replayed, long errors, long slowConsumersClosed, long topicsReclaimed,
                          long topicCreationsRefused, long tokenExpiriesClosed, long duplicatePublishes) {
-
-    /** Without {@code duplicatePublishes} (0). */
-    public HubMetrics(long connections, long topics, long published, long delivered, long stored, long replayed,
-                      long errors, long slowConsumersClosed, long topicsReclaimed, long topicCreationsRefused,
-                      long tokenExpiriesClosed) {
-        this(connections, topics, published, delivered, stored, replayed, errors, slowConsumersClosed,
-                topicsReclaimed, topicCreationsRefused, tokenExpiriesClosed, 0);
-    }
 }

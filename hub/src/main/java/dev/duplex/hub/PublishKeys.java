@@ -16,7 +16,7 @@ import java.util.Map;
 final class PublishKeys {
     /** How long a key is remembered after its first publish. */
     static final Duration WINDOW = Duration.ofMinutes(5);
-    /** Keys remembered at most by one node's hub, all topics together (about 150 bytes each). */
+    /** Keys remembered at most by one node's hub, all topics together (up to about 250 bytes each). */
     static final int MAX_KEYS = 100_000;
     /** Keys remembered at most per topic in Redis. */
     static final int MAX_KEYS_PER_TOPIC_SHARED = 10_000;
