@@ -257,6 +257,10 @@ class ClusterFailoverTest {
             assertTrue(s.gaps.isEmpty(), s.name + " got gaps: " + s.gaps);
         }
         assertTrue(subscribers.get(0).connections >= 2, "subA failed over to node C");
+        Map<String, Double> metrics = PrometheusParser.parse(HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + b.port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()));
+        assertEquals(Double.valueOf(duplicates), metrics.get("duplex_hub_duplicate_publishes_total"),
+                "node B counted the duplicates it acked");
     }
 
     private static Map<?, ?> member(Map<String, Object> f) {
