@@ -121,6 +121,8 @@ export class Hub {
     this.subscriptions = new Map();
     this.listeners = new Map();
     this.pending = new Map();
+    /** Publishes sent on the current connection and not acked yet, by request id, in send order. */
+    this.inflight = new Map();
     this.pings = new Map();
     this.outbox = [];
     this.ws = null;
@@ -235,22 +237,26 @@ export class Hub {
   }
 
   /**
-   * Publishes to a topic (no subscription needed). While not connected the message waits in a bounded outbox
-   * and goes out after the next reconnect.
+   * Publishes to a topic (no subscription needed), exactly once: every publish carries a key (random unless
+   * given) and the server's ack is always asked for; a publish not acked when the connection drops is sent again
+   * with the same key after the reconnect (to whichever node), and the server does not store a key twice.
+   * While not connected the message waits in a bounded outbox and goes out after the next reconnect.
    *
    * @param {string} topic
    * @param {*} data any JSON value
    * @param {object} [options]
-   * @param {boolean} [options.ack=false] ask the server to confirm once the message is stored
-   * @returns {Promise<{topic: string, seq: number, ts: number}|void>} with ack: resolves with the stored
-   *   message's seq and ts, rejects on a server error or when the connection drops before the ack (the message
-   *   may or may not have been stored). Without ack: resolves once handed to the WebSocket.
+   * @param {boolean} [options.ack=false] resolve only once the server confirmed that the message is stored
+   * @param {string} [options.key] the publish's idempotency key (1-64 chars of [A-Za-z0-9._:-]); default: 32
+   *   random hex digits. Give your own to retry a publish yourself, e.g. after an "unavailable" rejection
+   * @returns {Promise<{topic: string, seq: number, ts: number, duplicate?: boolean}|void>} with ack: resolves
+   *   with the stored message's seq and ts (`duplicate: true` when the server had the key already: seq and ts are
+   *   the first publish's), rejects on a server error (the error carries `code` and the `key`). Without ack:
+   *   resolves once handed to the WebSocket.
    */
   publish(topic, data, options = {}) {
-    const frame = { type: "publish", id: this.newId("p"), topic, data };
-    if (options.ack) frame.ack = true;
+    const frame = { type: "publish", id: this.newId("p"), topic, data, ack: true, key: options.key ?? randomKey() };
     return new Promise((resolve, reject) => {
-      const entry = { frame, resolve, reject };
+      const entry = { frame, wantsAck: !!options.ack, resolve, reject };
       if (this.closedForGood) {
         reject(new Error("the hub connection is closed"));
       } else if (this.isOpen()) {
@@ -426,6 +432,20 @@ export class Hub {
           { code: "connection_lost", id }));
     }
     this.pending.clear();
+    // Publishes not acked yet may or may not be stored: they go out again, with the same keys, after the
+    // reconnect (before those queued meanwhile), and the server stores each key once.
+    const unacked = [...this.inflight.values()];
+    this.inflight.clear();
+    if (this.closedForGood || (this.wanted && !this.options.reconnect)) {
+      for (const entry of unacked) {
+        if (entry.wantsAck) {
+          entry.reject(Object.assign(new Error("connection lost before the server answered"),
+              { code: "connection_lost", id: entry.frame.id, key: entry.frame.key }));
+        }
+      }
+    } else {
+      this.outbox = unacked.concat(this.outbox);
+    }
     if (!this.openedOnce && this.urls.length > 1) {
       // this node could not be reached: the next attempt goes to the next URL
       this.urlIndex = (this.urlIndex + 1) % this.urls.length;
@@ -488,18 +508,10 @@ export class Hub {
   }
 
   deliver(entry) {
-    const { frame, resolve, reject } = entry;
-    if (frame.ack) {
-      this.pending.set(frame.id, { kind: "publish", resolve, reject });
-      this.sendFrame(frame);
-    } else {
-      this.pending.set(frame.id, { kind: "publish-noack", resolve: () => {}, reject: () => {} });
-      this.sendFrame(frame);
-      resolve();
-      // Only an error can answer a publish without ack; forget the id after a while.
-      setTimeout(() => this.pending.get(frame.id)?.kind === "publish-noack" && this.pending.delete(frame.id),
-          10000);
-    }
+    this.inflight.set(entry.frame.id, entry);
+    this.sendFrame(entry.frame);
+    if (!entry.wantsAck && !entry.sent) entry.resolve();
+    entry.sent = true;
   }
 
   failOutbox(error) {
@@ -567,10 +579,14 @@ export class Hub {
         break;
       }
       case "ack": {
-        const request = this.pending.get(f.id);
-        if (!request) break;
-        this.pending.delete(f.id);
-        request.resolve({ topic: f.topic, seq: f.seq, ts: f.ts });
+        const entry = this.inflight.get(f.id);
+        if (!entry) break;
+        this.inflight.delete(f.id);
+        if (entry.wantsAck) {
+          const result = { topic: f.topic, seq: f.seq, ts: f.ts };
+          if (f.duplicate) result.duplicate = true;
+          entry.resolve(result);
+        }
         break;
       }
       case "pong": {
@@ -614,6 +630,15 @@ export class Hub {
   }
 
   onError(f) {
+    const published = f.id ? this.inflight.get(f.id) : undefined;
+    if (published) {
+      this.inflight.delete(f.id);
+      if (published.wantsAck) {
+        published.reject(Object.assign(new Error(f.message || f.code),
+            { code: f.code, id: f.id, key: published.frame.key }));
+        return;
+      }
+    }
     const request = f.id ? this.pending.get(f.id) : undefined;
     const error = Object.assign(new Error(f.message || f.code), { code: f.code, id: f.id });
     if (request) {
@@ -627,10 +652,19 @@ export class Hub {
       } else {
         request.reject(error);
       }
-      if (request.kind !== "publish-noack") return;
+      return;
     }
     this.emit("error", { code: f.code, message: f.message, id: f.id, topic: f.topic });
   }
+}
+
+/** A random publish key: 128 bits as 32 hex digits (crypto.getRandomValues works outside secure contexts too). */
+function randomKey() {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  let key = "";
+  for (const b of bytes) key += b.toString(16).padStart(2, "0");
+  return key;
 }
 
 function call(fn, value) {

@@ -181,7 +181,9 @@ final class Serving implements AutoCloseable {
                 .counter("duplex_hub_topic_creations_refused_total", "Publishes and subscribes refused with "
                         + "topic_rate_limited.", m.topicCreationsRefused())
                 .counter("duplex_hub_token_expiries_closed_total", "Connections closed (4001) when their token "
-                        + "expired.", m.tokenExpiriesClosed());
+                        + "expired.", m.tokenExpiriesClosed())
+                .counter("duplex_hub_duplicate_publishes_total", "Publishes not stored because their key was "
+                        + "already used on the topic (acked with the first seq).", m.duplicatePublishes());
     }
 
     WebSocketServer server() {

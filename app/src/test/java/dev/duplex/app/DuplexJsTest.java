@@ -101,6 +101,57 @@ class DuplexJsTest {
     }
 
     @Test
+    void aPublishWhoseAckWasLostGoesOutAgainWithItsKeyAndIsStoredOnce(@TempDir Path dir) throws Exception {
+        try (Serving s = serveBlankPage(dir); Browser b = Browser.start()) {
+            b.open(s.httpBase() + "/blank.html");
+            loadClient(b);
+            b.run("window.reader = make('/hub', {name: 'reader'}); window.got = [];"
+                    + "reader.subscribe('once', m => got.push([m.seq, m.data])).ready.then(() => window.ready = true);"
+                    + "window.pub = make('/hub', {name: 'pub', initialDelay: 20});"
+                    + "pub.on('state', e => { if (e.state === 'open') window.pubOpen = true; });");
+            b.waitFor("window.ready && window.pubOpen", WAIT);
+            // the frames go out, then the socket is dropped before the acks can come back: the server stored
+            // both, the client cannot know, and sends them again (same keys) once reconnected
+            b.run("pub.publish('once', 'acked', {ack: true}).then(a => window.ack = a);"
+                    + "pub.publish('once', 'fire-and-forget').then(() => window.sent = true);"
+                    + "pub.dropConnection();");
+            Map<?, ?> ack = (Map<?, ?>) b.waitFor("window.ack", WAIT);
+            assertEquals(1L, ack.get("seq"));
+            assertEquals(true, ack.get("duplicate"), "the re-sent publish was known by its key");
+            assertEquals(true, b.waitFor("window.sent", WAIT));
+            b.run("pub.publish('once', 'after', {ack: true}).then(a => window.after = a);");
+            assertEquals(3L, ((Map<?, ?>) b.waitFor("window.after", WAIT)).get("seq"), "two seqs for two keys");
+            b.waitFor("got.length === 3", WAIT);
+            assertEquals(List.of(List.of(1L, "acked"), List.of(2L, "fire-and-forget"), List.of(3L, "after")),
+                    b.run("return got"), "each message once");
+            assertTrue((Boolean) b.run("return pub.inflight.size === 0 && pub.outbox.length === 0"));
+        }
+    }
+
+    @Test
+    void withoutReconnectAnUnackedPublishIsRejectedWithItsKeyAndAGivenKeyIsUsed(@TempDir Path dir)
+            throws Exception {
+        try (Serving s = serveBlankPage(dir); Browser b = Browser.start()) {
+            b.open(s.httpBase() + "/blank.html");
+            loadClient(b);
+            b.run("window.pub = make('/hub', {reconnect: false});"
+                    + "pub.on('state', e => { if (e.state === 'open') window.pubOpen = true; });");
+            b.waitFor("window.pubOpen", WAIT);
+            b.run("pub.publish('mine', 1, {ack: true, key: 'order-17'}).then(a => window.first = a);");
+            assertEquals(1L, ((Map<?, ?>) b.waitFor("window.first", WAIT)).get("seq"));
+            b.run("pub.publish('mine', 1, {ack: true, key: 'order-17'}).then(a => window.again = a);");
+            Map<?, ?> again = (Map<?, ?>) b.waitFor("window.again", WAIT);
+            assertEquals(1L, again.get("seq"));
+            assertEquals(true, again.get("duplicate"));
+            b.run("pub.publish('mine', 2, {ack: true}).catch(e => window.lost = e); pub.dropConnection();");
+            Map<?, ?> lost = (Map<?, ?>) b.waitFor("window.lost && {code: lost.code, key: lost.key}", WAIT);
+            assertEquals("connection_lost", lost.get("code"));
+            assertTrue(((String) lost.get("key")).matches("[0-9a-f]{32}"), lost::toString);
+            assertEquals("closed", b.run("return pub.state"));
+        }
+    }
+
+    @Test
     void heartbeatsGetPongsWithARoundTrip(@TempDir Path dir) throws Exception {
         try (Serving s = serveBlankPage(dir); Browser b = Browser.start()) {
             b.open(s.httpBase() + "/blank.html");

@@ -12,10 +12,15 @@ sealed interface Command {
 
     /**
      * Store and fan out one message. {@code from} is null for server code, which gets {@code future} completed
-     * instead of an ack.
+     * instead of an ack. {@code key} (null if none) makes it idempotent: a publish whose key the topic remembers
+     * is not stored again and is acked with the first one's seq (see {@link PublishKeys}).
      */
     record Publish(HubConnection from, String id, String topic, String data, boolean ack,
-                   CompletableFuture<Published> future) implements Command {
+                   CompletableFuture<Published> future, String key) implements Command {
+        Publish(HubConnection from, String id, String topic, String data, boolean ack,
+                CompletableFuture<Published> future) {
+            this(from, id, topic, data, ack, future, null);
+        }
     }
 
     /**

@@ -14,4 +14,5 @@ final class Counters {
     final LongAdder topicsReclaimed = new LongAdder();
     final LongAdder topicCreationsRefused = new LongAdder();
     final LongAdder tokenExpiriesClosed = new LongAdder();
+    final LongAdder duplicatePublishes = new LongAdder();
 }

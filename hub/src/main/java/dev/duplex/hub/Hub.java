@@ -168,8 +168,24 @@ public final class Hub implements AutoCloseable {
      *                                  larger than {@link HubLimits#maxMessageBytes()}
      */
     public CompletableFuture<Published> publish(String topic, String json) {
+        return publish(topic, json, null);
+    }
+
+    /**
+     * As {@link #publish(String, String)}, made idempotent by {@code key} (1-64 characters of
+     * {@code [A-Za-z0-9._:-]}; null for none): if the topic got a publish with the same key within the key window
+     * (5 minutes; see docs/protocol.md), nothing is stored or delivered and the future completes with that
+     * publish's seq and timestamp. So a publish whose outcome is unknown (a timeout, a failed node) can be sent
+     * again with the same key.
+     *
+     * @throws IllegalArgumentException as {@link #publish(String, String)}, or if {@code key} is invalid
+     */
+    public CompletableFuture<Published> publish(String topic, String json, String key) {
         if (!TopicNames.isValid(topic)) {
             throw new IllegalArgumentException("invalid topic name: " + topic);
+        }
+        if (key != null && !PublishKeys.isValid(key)) {
+            throw new IllegalArgumentException("a publish key is 1-64 characters of A-Z a-z 0-9 . _ : -, was: " + key);
         }
         Objects.requireNonNull(json, "json");
         if (Utf8Length.of(json, limits.maxMessageBytes()) > limits.maxMessageBytes()) {
@@ -187,7 +203,7 @@ public final class Hub implements AutoCloseable {
             throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
         }
         CompletableFuture<Published> future = new CompletableFuture<>();
-        if (!writer.submit(new Command.Publish(null, null, topic, compact, false, future))) {
+        if (!writer.submit(new Command.Publish(null, null, topic, compact, false, future, key))) {
             future.completeExceptionally(new HubException(ErrorCode.OVERLOADED.wire(),
                     closed.get() ? "the hub is closed" : "the hub is busy; try again later"));
         }
@@ -244,7 +260,8 @@ public final class Hub implements AutoCloseable {
         return new HubMetrics(counters.connections.sum(), core.topics.size(), counters.published.sum(),
                 counters.delivered.sum(), counters.stored.sum(), counters.replayed.sum(), counters.errors.sum(),
                 counters.slowConsumersClosed.sum(), counters.topicsReclaimed.sum(),
-                counters.topicCreationsRefused.sum(), counters.tokenExpiriesClosed.sum());
+                counters.topicCreationsRefused.sum(), counters.tokenExpiriesClosed.sum(),
+                counters.duplicatePublishes.sum());
     }
 
     /**

@@ -69,6 +69,10 @@ final class HubCore {
     private final AtomicInteger sharedQueued = new AtomicInteger();
     private final List<Command.Publish> pendingCommands = new ArrayList<>();
     private final List<StoredMessage> pendingMessages = new ArrayList<>();
+    /** Per pending publish: the first publish of its key if it is a duplicate (then its message is null), else null. */
+    private final List<PublishKeys.Original> pendingDuplicates = new ArrayList<>();
+    /** On a single node: the keys of recent keyed publishes. Writer thread. */
+    private final PublishKeys publishKeys = new PublishKeys(PublishKeys.WINDOW, PublishKeys.MAX_KEYS);
     private final Set<Topic> touched = new LinkedHashSet<>();
     private long lastAgePrune;
     private long lastDeadMemberSweep;
@@ -199,7 +203,17 @@ final class HubCore {
             appendShared(p);
             return;
         }
-        long ts = Math.max(clock.millis(), t.lastTimestamp);
+        long now = clock.millis();
+        if (p.key() != null) {
+            PublishKeys.Original first = publishKeys.find(t.name, p.key(), now);
+            if (first != null) {
+                pendingCommands.add(p); // acked with the first one's seq once that is committed (it may be in this batch)
+                pendingMessages.add(null);
+                pendingDuplicates.add(first);
+                return;
+            }
+        }
+        long ts = Math.max(now, t.lastTimestamp);
         long seq = t.lastSeq + 1;
         Member from = p.from() == null ? Member.SERVER : p.from().member();
         StoredMessage m = new StoredMessage(t.name, seq, ts, from.session(), from.name(), p.data());
@@ -217,6 +231,10 @@ final class HubCore {
         touched.add(t);
         pendingCommands.add(p);
         pendingMessages.add(m);
+        pendingDuplicates.add(null);
+        if (p.key() != null) {
+            publishKeys.remember(t.name, p.key(), seq, ts, now);
+        }
     }
 
     /** Commits the appended messages, then acks them, tells listeners and fans them out, in seq order. */
@@ -244,6 +262,12 @@ final class HubCore {
             for (Topic t : touched) {
                 t.lastSeq = t.committedSeq;
             }
+            for (int i = 0; i < pendingCommands.size(); i++) {
+                Command.Publish p = pendingCommands.get(i);
+                if (p.key() != null && pendingDuplicates.get(i) == null) {
+                    publishKeys.forget(p.topic(), p.key());
+                }
+            }
             for (Command.Publish p : pendingCommands) {
                 refuse(p, ErrorCode.INTERNAL, "the message could not be stored");
             }
@@ -255,11 +279,16 @@ final class HubCore {
             t.prunePending = true;
             t.inStore = true;
         }
-        counters.stored.add(pendingMessages.size());
-        counters.published.add(pendingMessages.size());
         for (int i = 0; i < pendingMessages.size(); i++) {
             Command.Publish p = pendingCommands.get(i);
             StoredMessage m = pendingMessages.get(i);
+            if (m == null) {
+                PublishKeys.Original first = pendingDuplicates.get(i);
+                duplicate(p, first.seq(), first.timestamp());
+                continue;
+            }
+            counters.stored.increment();
+            counters.published.increment();
             HubConnection from = p.from();
             if (from != null && p.ack() && !from.gone) {
                 from.out().send(replies.ack(p.id(), m.topic(), m.seq(), m.timestamp()));
@@ -496,6 +525,18 @@ final class HubCore {
         clearPending();
     }
 
+    /** A publish whose key was known: nothing stored or delivered; acked (or completed) with the first one's seq. */
+    private void duplicate(Command.Publish p, long seq, long timestamp) {
+        counters.duplicatePublishes.increment();
+        HubConnection from = p.from();
+        if (from != null && p.ack() && !from.gone) {
+            from.out().send(replies.ack(p.id(), p.topic(), seq, timestamp, true));
+        }
+        if (p.future() != null) {
+            p.future().complete(new Published(p.topic(), seq, timestamp));
+        }
+    }
+
     void refuse(Command.Publish p, ErrorCode code, String message) {
         if (p.future() != null) {
             p.future().completeExceptionally(new HubException(code.wire(), message));
@@ -599,7 +640,7 @@ final class HubCore {
         Member from = p.from() == null ? Member.SERVER : p.from().member();
         CompletableFuture<SharedLog.Appended> appended;
         try {
-            appended = shared.append(p.topic(), clock.millis(), from.session(), from.name(), p.data());
+            appended = shared.append(p.topic(), clock.millis(), from.session(), from.name(), p.data(), p.key());
         } catch (RuntimeException e) {
             appended = CompletableFuture.failedFuture(e);
         }
@@ -622,7 +663,12 @@ final class HubCore {
                         ? e.getCause() : e;
                 counters.errors.increment();
                 errorHandler.accept(cause);
-                refuse(p, ErrorCode.UNAVAILABLE, "the message was not stored: " + cause.getMessage());
+                refuse(p, ErrorCode.UNAVAILABLE,
+                        "not confirmed (retry with the same key to store it once): " + cause.getMessage());
+                continue;
+            }
+            if (a.duplicate()) {
+                duplicate(p, a.seq(), a.timestamp());
                 continue;
             }
             counters.stored.increment();
@@ -876,6 +922,7 @@ final class HubCore {
         pendingAppends.clear();
         pendingCommands.clear();
         pendingMessages.clear();
+        pendingDuplicates.clear();
         touched.clear();
     }
 }

@@ -104,7 +104,7 @@ final class HubEndpoint implements Endpoint {
                 core.sendError(c, p.id(), ErrorCode.RATE_LIMITED,
                         "at most " + limits.publishPerSecond() + " publishes per second");
             } else {
-                submit(c, r, new Command.Publish(c, p.id(), p.topic(), p.data(), p.ack(), null));
+                submit(c, r, new Command.Publish(c, p.id(), p.topic(), p.data(), p.ack(), null, p.key()));
             }
         }
     }

@@ -16,8 +16,10 @@ package dev.duplex.hub;
  *                            history
  * @param topicCreationsRefused publishes and subscribes refused with {@code topic_rate_limited}
  * @param tokenExpiriesClosed connections closed with 4001 because their token's {@code exp} passed
+ * @param duplicatePublishes  publishes not stored because their {@code key} was a known one (acked with the
+ *                            first publish's seq)
  */
 public record HubMetrics(long connections, long topics, long published, long delivered, long stored,
                          long replayed, long errors, long slowConsumersClosed, long topicsReclaimed,
-                         long topicCreationsRefused, long tokenExpiriesClosed) {
+                         long topicCreationsRefused, long tokenExpiriesClosed, long duplicatePublishes) {
 }

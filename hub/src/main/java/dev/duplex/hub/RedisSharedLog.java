@@ -39,8 +39,12 @@ import java.util.concurrent.TimeoutException;
  * A {@link SharedLog} in Redis 7 (or Valkey) through Lettuce. Per topic, all keys carry the hash tag
  * {@code {topic}} so they live in one Redis Cluster slot: {@code duplex:{topic}:seq} (a hash: {@code seq}, the
  * last given seq, and {@code ts}, the newest timestamp; never expires), {@code duplex:{topic}:log} (a sorted set
- * scored by seq, trimmed to the retention) and the pub/sub channel {@code duplex:{topic}:bus}. One Lua script
- * gives the seq, appends, trims and publishes atomically, so every node sees one order per topic.
+ * scored by seq, trimmed to the retention), the pub/sub channel {@code duplex:{topic}:bus}, and for keyed
+ * publishes {@code duplex:{topic}:keys} (a hash: key → "seq:ts" of its first publish) with
+ * {@code duplex:{topic}:keyorder} (a sorted set of the keys scored by timestamp), both bounded by the key window
+ * and count and expiring when the topic got no keyed publish for the window. One Lua script checks the key,
+ * gives the seq, appends, trims and publishes atomically, so every node sees one order per topic and a key is
+ * stored once whichever node it is sent to.
  *
  * <p>Commands fail at once while disconnected (no silent queueing) and after {@code timeout}; Lettuce reconnects
  * by itself and resubscribes, which is reported as {@link Events#subscribed} for every channel again.
@@ -51,16 +55,36 @@ final class RedisSharedLog implements SharedLog {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     /*
-     * KEYS[1] seq hash, KEYS[2] log; ARGV[1] timestamp, ARGV[2] max messages, ARGV[3] max age (ms), ARGV[4]
-     * channel, ARGV[5] payload. The entry is "seq:ts:payload" (unique per topic, so a sorted-set member); the log
-     * is trimmed by count, then from the oldest while older than the age (timestamps never go back in a topic),
-     * and expires when nothing was added for the max age (everything in it would be too old by then).
+     * KEYS[1] seq hash, KEYS[2] log, KEYS[3] keys hash, KEYS[4] key order; ARGV[1] timestamp, ARGV[2] max
+     * messages, ARGV[3] max age (ms), ARGV[4] channel, ARGV[5] payload, ARGV[6] publish key ('' for none), ARGV[7]
+     * key window (ms), ARGV[8] max keys. A key remembered within the window returns its first publish's
+     * {seq, ts, 1} and stores nothing; keys older than the window are dropped (100 per call: each call adds at
+     * most one), and the oldest beyond the max count. The entry is "seq:ts:payload" (unique per topic, so a
+     * sorted-set member); the log is trimmed by count, then from the oldest while older than the age (timestamps
+     * never go back in a topic), and expires when nothing was added for the max age (everything in it would be
+     * too old by then).
      */
     static final String APPEND = """
-            local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
             local ts = tonumber(ARGV[1])
             local last = tonumber(redis.call('HGET', KEYS[1], 'ts') or '0')
             if last > ts then ts = last end
+            local key = ARGV[6]
+            local window = tonumber(ARGV[7])
+            if key ~= '' then
+              local expired = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', '(' .. (ts - window), 'LIMIT', 0, 100)
+              if #expired > 0 then
+                redis.call('HDEL', KEYS[3], unpack(expired))
+                redis.call('ZREM', KEYS[4], unpack(expired))
+              end
+              local first = redis.call('HGET', KEYS[3], key)
+              if first then
+                local fseq, fts = string.match(first, '^(%d+):(%d+)$')
+                if tonumber(fts) >= ts - window then
+                  return {tonumber(fseq), tonumber(fts), 1}
+                end
+              end
+            end
+            local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
             redis.call('HSET', KEYS[1], 'ts', ts)
             local entry = seq .. ':' .. ts .. ':' .. ARGV[5]
             local max = tonumber(ARGV[2])
@@ -78,8 +102,20 @@ final class RedisSharedLog implements SharedLog {
               end
               redis.call('PEXPIRE', KEYS[2], age)
             end
+            if key ~= '' then
+              redis.call('HSET', KEYS[3], key, seq .. ':' .. ts)
+              redis.call('ZADD', KEYS[4], ts, key)
+              local over = redis.call('ZCARD', KEYS[4]) - tonumber(ARGV[8])
+              if over > 0 then
+                local oldest = redis.call('ZRANGE', KEYS[4], 0, over - 1)
+                redis.call('HDEL', KEYS[3], unpack(oldest))
+                redis.call('ZREMRANGEBYRANK', KEYS[4], 0, over - 1)
+              end
+              redis.call('PEXPIRE', KEYS[3], window)
+              redis.call('PEXPIRE', KEYS[4], window)
+            end
             redis.call('PUBLISH', ARGV[4], entry)
-            return {seq, ts}
+            return {seq, ts, 0}
             """;
     private static final String APPEND_SHA = sha1(APPEND);
     /** KEYS[1] members hash; ARGV[1] field, ARGV[2] name, ARGV[3] channel, ARGV[4] presence entry. */
@@ -104,15 +140,23 @@ final class RedisSharedLog implements SharedLog {
     private final RedisURI uri;
     private final Retention retention;
     private final Duration timeout;
+    private final Duration keyWindow;
+    private final int maxKeysPerTopic;
     private ClientResources resources;
     private RedisClient client;
     private StatefulRedisConnection<String, String> commands;
     private StatefulRedisPubSubConnection<String, String> bus;
 
     RedisSharedLog(String uri, Retention retention, Duration timeout) {
+        this(uri, retention, timeout, PublishKeys.WINDOW, PublishKeys.MAX_KEYS_PER_TOPIC_SHARED);
+    }
+
+    RedisSharedLog(String uri, Retention retention, Duration timeout, Duration keyWindow, int maxKeysPerTopic) {
         this.uri = RedisURI.create(uri);
         this.retention = retention;
         this.timeout = timeout;
+        this.keyWindow = keyWindow;
+        this.maxKeysPerTopic = maxKeysPerTopic;
     }
 
     static String seqKey(String topic) {
@@ -125,6 +169,14 @@ final class RedisSharedLog implements SharedLog {
 
     static String channel(String topic) {
         return PREFIX + topic + "}:bus";
+    }
+
+    static String keysKey(String topic) {
+        return PREFIX + topic + "}:keys";
+    }
+
+    static String keyOrderKey(String topic) {
+        return PREFIX + topic + "}:keyorder";
     }
 
     static String membersKey(String topic) {
@@ -218,11 +270,12 @@ final class RedisSharedLog implements SharedLog {
 
     @Override
     public CompletableFuture<Appended> append(String topic, long timestamp, String fromSession, String fromName,
-                                              String data) {
-        String[] keys = {seqKey(topic), logKey(topic)};
+                                              String data, String key) {
+        String[] keys = {seqKey(topic), logKey(topic), keysKey(topic), keyOrderKey(topic)};
         String payload = fromSession.length() + ":" + fromSession + fromName.length() + ":" + fromName + data;
         String[] args = {Long.toString(timestamp), Integer.toString(retention.maxMessages()),
-                Long.toString(retention.maxAge().toMillis()), channel(topic), payload};
+                Long.toString(retention.maxAge().toMillis()), channel(topic), payload, key == null ? "" : key,
+                Long.toString(keyWindow.toMillis()), Integer.toString(maxKeysPerTopic)};
         CompletableFuture<List<Object>> sent;
         try {
             sent = commands.async().<List<Object>>evalsha(APPEND_SHA, ScriptOutputType.MULTI, keys, args)
@@ -238,8 +291,11 @@ final class RedisSharedLog implements SharedLog {
             if (e != null) {
                 throw unavailable("Redis did not store the message", unwrap(e));
             }
-            stats.messagesOut.increment();
-            return new Appended((Long) reply.get(0), (Long) reply.get(1));
+            boolean duplicate = (Long) reply.get(2) == 1L;
+            if (!duplicate) {
+                stats.messagesOut.increment();
+            }
+            return new Appended((Long) reply.get(0), (Long) reply.get(1), duplicate);
         });
     }
 

@@ -77,12 +77,20 @@ final class Replies {
     }
 
     String ack(String id, String topic, long seq, long ts) {
+        return ack(id, topic, seq, ts, false);
+    }
+
+    /** {@code duplicate}: the publish's key was known, nothing was stored; seq and ts are the first publish's. */
+    String ack(String id, String topic, long seq, long ts, boolean duplicate) {
         return write(g -> {
             g.writeStringField("type", "ack");
             id(g, id);
             g.writeStringField("topic", topic);
             g.writeNumberField("seq", seq);
             g.writeNumberField("ts", ts);
+            if (duplicate) {
+                g.writeBooleanField("duplicate", true);
+            }
         });
     }
 

@@ -12,8 +12,14 @@ sealed interface Request {
     record Unsubscribe(String id, String topic) implements Request {
     }
 
-    /** {@code data} is the compact JSON text of the request's {@code data} value. */
-    record Publish(String id, String topic, String data, boolean ack) implements Request {
+    /**
+     * {@code data} is the compact JSON text of the request's {@code data} value; {@code key} the client's
+     * idempotency key ({@link PublishKeys#isValid}), null if none.
+     */
+    record Publish(String id, String topic, String data, boolean ack, String key) implements Request {
+        Publish(String id, String topic, String data, boolean ack) {
+            this(id, topic, data, ack, null);
+        }
     }
 
     record Ping(String id) implements Request {

@@ -73,13 +73,19 @@ final class RequestParser {
         if (ack != null && !ack.isBoolean()) {
             throw new HubError(ErrorCode.BAD_REQUEST, id, "\"ack\" must be true or false");
         }
+        JsonNode key = root.get("key");
+        if (key != null && !key.isNull() && (!key.isTextual() || !PublishKeys.isValid(key.textValue()))) {
+            throw new HubError(ErrorCode.BAD_REQUEST, id,
+                    "\"key\" must be 1-64 characters of A-Z a-z 0-9 . _ : -");
+        }
         String json;
         try {
             json = LazyMapper.get().writeValueAsString(data);
         } catch (JsonProcessingException e) {
             throw new HubError(ErrorCode.BAD_REQUEST, id, "bad \"data\"");
         }
-        return new Request.Publish(id, topic, json, ack != null && ack.booleanValue());
+        return new Request.Publish(id, topic, json, ack != null && ack.booleanValue(),
+                key == null || key.isNull() ? null : key.textValue());
     }
 
     private static String id(JsonNode root) throws HubError {

@@ -12,8 +12,14 @@ import java.util.concurrent.CompletableFuture;
  */
 interface SharedLog extends AutoCloseable {
 
-    /** What a successful {@link #append} stored: the seq and timestamp the log gave the message. */
-    record Appended(long seq, long timestamp) {
+    /**
+     * What a successful {@link #append} stored: the seq and timestamp the log gave the message; or, if
+     * {@code duplicate}, those of the first message appended with the same key (nothing was stored).
+     */
+    record Appended(long seq, long timestamp, boolean duplicate) {
+        Appended(long seq, long timestamp) {
+            this(seq, timestamp, false);
+        }
     }
 
     /** Called on the log's I/O threads: must only hand over to the writer thread. */
@@ -38,10 +44,14 @@ interface SharedLog extends AutoCloseable {
     void open(Events events);
 
     /**
-     * Stores a message in one atomic step (next seq, append with retention, notify the subscribed nodes). The
-     * future completes once the log confirmed, or exceptionally ({@code unavailable}). Does not block.
+     * Stores a message in one atomic step (next seq, append with retention, notify the subscribed nodes). With a
+     * {@code key} (null: none) that the topic remembers from an earlier append, nothing is stored and the result is
+     * that append's, marked {@code duplicate}; else the key is remembered with the new seq (see
+     * {@link PublishKeys} for how long). The future completes once the log confirmed, or exceptionally
+     * ({@code unavailable}). Does not block.
      */
-    CompletableFuture<Appended> append(String topic, long timestamp, String fromSession, String fromName, String data);
+    CompletableFuture<Appended> append(String topic, long timestamp, String fromSession, String fromName, String data,
+                                       String key);
 
     /** The topic's last given seq (0 if none). Blocks up to the command timeout. */
     long lastSeq(String topic);
