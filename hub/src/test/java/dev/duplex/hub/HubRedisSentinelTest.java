@@ -172,8 +172,10 @@ class HubRedisSentinelTest {
         // Sentinel's +switch-master on their own.
         assertEquals(11, publishUntilAcked(publisher, 11, deadline));
         acked.put(11L, 11);
-        assertTrue(primary.call("ROLE").startsWith("master"), "published through the new primary before the "
-                + "Sentinel reconfigured the old one");
+        // both nodes' pub/sub connections moved too
+        waitFor(() -> replica.call("PUBSUB NUMSUB duplex:{chat}:bus").endsWith(":2"), "both nodes to resubscribe");
+        assertTrue(primary.call("ROLE").startsWith("master"), "published and resubscribed through the new primary "
+                + "before the Sentinel reconfigured the old one");
         publishOnTheNewPrimary(publisher, acked, subscribers, 12, deadline);
     }
 
