@@ -16,6 +16,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -160,7 +161,7 @@ final class RedisLink implements AutoCloseable {
             link.sync = c.sync();
             link.bus = standalone.connectPubSub();
             if (!redisUri.getSentinels().isEmpty()) {
-                link.watchSentinels(standalone, redisUri, c);
+                link.watchSentinels(standalone, redisUri, c, link.bus);
             }
         } catch (RuntimeException e) {
             link.close();
@@ -183,12 +184,13 @@ final class RedisLink implements AutoCloseable {
      * writes that its successor never sees) until the Sentinels turn it into a replica, seconds later.
      */
     private void watchSentinels(RedisClient standalone, RedisURI redisUri,
-                                StatefulRedisConnection<String, String> commands) {
+                                StatefulRedisConnection<String, String> commands,
+                                StatefulRedisPubSubConnection<String, String> bus) {
         for (RedisURI sentinel : redisUri.getSentinels()) {
             RedisURI at = RedisURI.builder(sentinel).withTimeout(redisUri.getTimeout()).build();
             StatefulRedisPubSubConnection<String, String> watch;
             try {
-                watch = standalone.connectPubSub(io.lettuce.core.codec.StringCodec.UTF8, at);
+                watch = standalone.connectPubSub(StringCodec.UTF8, at);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "Sentinel " + at.getHost() + ":" + at.getPort()
                         + " unreachable; a failover is noticed when the old primary drops the connection: " + e);
