@@ -3,6 +3,7 @@ package dev.duplex.app;
 import dev.duplex.app.bench.DurationConverter;
 import dev.duplex.core.EngineConfig;
 import dev.duplex.core.deflate.PerMessageDeflate;
+import dev.duplex.hub.Hub;
 import dev.duplex.hub.HubException;
 import dev.duplex.net.TlsConfig;
 import dev.duplex.net.WebSocketServer;
@@ -82,8 +83,10 @@ final class ServeCommand implements Callable<Integer> {
     boolean memory;
 
     @Option(names = "--redis", paramLabel = "URI",
-            description = "Be one of several nodes sharing Redis (redis://host:port, rediss:// for TLS): Redis numbers, "
-                    + "keeps and carries the messages. Excludes --data and --memory.")
+            description = "Be one of several nodes sharing Redis: one primary (redis://host:port, rediss:// for TLS), "
+                    + "Sentinel (redis-sentinel://host:26379[,host2:26379]/?sentinelMasterId=NAME) or Redis Cluster "
+                    + "(redis-cluster://host:port[,host2:port...]). Redis numbers, keeps and carries the messages. "
+                    + "Excludes --data and --memory.")
     String redis;
 
     @Option(names = "--history", defaultValue = "1000", paramLabel = "N",
@@ -337,8 +340,12 @@ final class ServeCommand implements Callable<Integer> {
         if (redis != null && (memory || dataDirectory != null)) {
             throw new ParameterException(spec.commandLine(), "--redis excludes --data and --memory");
         }
-        if (redis != null && !redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
-            throw new ParameterException(spec.commandLine(), "--redis " + redis + " is not a redis:// or rediss:// URI");
+        if (redis != null) {
+            try {
+                Hub.builder().redis(redis); // checks the form only
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--redis: " + e.getMessage());
+            }
         }
         if (staticDirectory != null && !Files.isDirectory(staticDirectory)) {
             throw new ParameterException(spec.commandLine(), "--static " + staticDirectory + " is not a directory");

@@ -73,6 +73,9 @@ class ServeHubOptionsTest {
                 () -> ServeCommandTest.start("--redis", "redis://127.0.0.1:6379", "--data", "x"));
         assertThrows(CommandLine.ParameterException.class,
                 () -> ServeCommandTest.start("--redis", "http://127.0.0.1:6379"));
+        CommandLine.ParameterException noMaster = assertThrows(CommandLine.ParameterException.class,
+                () -> ServeCommandTest.start("--redis", "redis-sentinel://127.0.0.1:26379"));
+        assertTrue(noMaster.getMessage().contains("sentinelMasterId"), noMaster.getMessage());
         int closedPort;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort(); // nothing listens there once this socket is closed

@@ -422,8 +422,11 @@ public final class Hub implements AutoCloseable {
         }
 
         /**
-         * Makes this hub one node of several sharing Redis 7 (or Valkey) at {@code uri} (e.g.
-         * {@code redis://host:6379}, {@code rediss://...} for TLS, {@code redis://:password@host}): Redis numbers
+         * Makes this hub one node of several sharing Redis 7 (or Valkey) at {@code uri}: one primary
+         * ({@code redis://host:6379}, {@code rediss://...} for TLS, {@code redis://:password@host}), a primary found
+         * through Redis Sentinel ({@code redis-sentinel://host:26379[,host2:26379]/?sentinelMasterId=name},
+         * {@code rediss-sentinel://}; after a failover the node moves to the new primary) or a Redis Cluster
+         * ({@code redis-cluster://host:6379[,host2:6379...]}, seed nodes; {@code rediss-cluster://}). Redis numbers
          * each topic's messages (one order for every node), keeps the history with this hub's {@link #history}
          * retention (all nodes should use the same) and carries each message to the nodes whose clients subscribed.
          * Acks wait for Redis; while Redis is unreachable, publishes fail with {@code unavailable} and subscribers
@@ -431,16 +434,15 @@ public final class Hub implements AutoCloseable {
          * local store: not with {@link #dataDirectory}. Redis must be reachable when the hub starts, or
          * {@link Hub#ready()} fails. Clients see presence ({@code join}/{@code leave}, member lists) from every
          * node; {@link Hub#members}, {@link HubListener#onJoin}/{@code onLeave} stay per node, and
-         * {@link HubListener#onMessage} is called on the node that published the message. See docs/cluster.md;
-         * {@link Hub#clusterMetrics()} reports the node's Redis figures.
+         * {@link HubListener#onMessage} is called on the node that published the message. See docs/cluster.md
+         * (also "Redis Sentinel and Redis Cluster"); {@link Hub#clusterMetrics()} reports the node's Redis figures.
          *
-         * @throws IllegalArgumentException if {@code uri} is not a redis:// or rediss:// URI
+         * @throws IllegalArgumentException if {@code uri} has none of these schemes or is malformed (e.g. a
+         *                                  Sentinel URI without {@code sentinelMasterId})
          */
         public Builder redis(String uri) {
             Objects.requireNonNull(uri, "uri");
-            if (!uri.startsWith("redis://") && !uri.startsWith("rediss://")) {
-                throw new IllegalArgumentException("not a redis:// or rediss:// URI: " + uri);
-            }
+            RedisLink.check(uri);
             this.redisUri = uri;
             return this;
         }

@@ -1,18 +1,13 @@
 package dev.duplex.hub;
 
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -47,7 +42,9 @@ import java.util.concurrent.TimeoutException;
  * stored once whichever node it is sent to.
  *
  * <p>Commands fail at once while disconnected (no silent queueing) and after {@code timeout}; Lettuce reconnects
- * by itself and resubscribes, which is reported as {@link Events#subscribed} for every channel again.
+ * by itself and resubscribes, which is reported as {@link Events#subscribed} for every channel again. The
+ * connections go to one primary, the primary named by Sentinels or a Redis Cluster: see {@link RedisLink}. Every
+ * command touches one key or the keys of one topic (one slot), as a cluster requires.
  */
 final class RedisSharedLog implements SharedLog {
     private static final System.Logger LOG = System.getLogger(RedisSharedLog.class.getName());
@@ -137,14 +134,13 @@ final class RedisSharedLog implements SharedLog {
     private final String nodeId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     private final RedisStats stats = new RedisStats(nodeId);
 
-    private final RedisURI uri;
+    private final String uri;
     private final Retention retention;
     private final Duration timeout;
     private final Duration keyWindow;
     private final int maxKeysPerTopic;
     private ClientResources resources;
-    private RedisClient client;
-    private StatefulRedisConnection<String, String> commands;
+    private RedisLink commands;
     private StatefulRedisPubSubConnection<String, String> bus;
 
     RedisSharedLog(String uri, Retention retention, Duration timeout) {
@@ -152,7 +148,8 @@ final class RedisSharedLog implements SharedLog {
     }
 
     RedisSharedLog(String uri, Retention retention, Duration timeout, Duration keyWindow, int maxKeysPerTopic) {
-        this.uri = RedisURI.create(uri);
+        RedisLink.check(uri);
+        this.uri = uri;
         this.retention = retention;
         this.timeout = timeout;
         this.keyWindow = keyWindow;
@@ -197,28 +194,21 @@ final class RedisSharedLog implements SharedLog {
 
     @Override
     public void open(Events events) {
-        uri.setTimeout(CONNECT_TIMEOUT); // the first connection's handshake (a cold JVM loads Netty meanwhile)
         // two I/O threads are plenty for two connections; reconnect soon (100 ms, doubling up to 2 s)
         resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2,
                         TimeUnit.MILLISECONDS))
                 .commandLatencyRecorder(stats)
                 .build();
-        client = RedisClient.create(resources, uri);
-        client.addListener(stats); // before connecting: Lettuce wraps the connections' writers then
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .build());
         try {
-            commands = client.connect();
+            // the first connection's handshake may take CONNECT_TIMEOUT (a cold JVM loads Netty meanwhile)
+            commands = RedisLink.open(uri, resources, timeout, CONNECT_TIMEOUT, stats);
             commands.sync().scriptLoad(APPEND); // after a Redis restart, the first append loads it again
             commands.sync().set(nodeKey(nodeId), "1", SetArgs.Builder.px(HEARTBEAT_TTL.toMillis()));
-            bus = client.connectPubSub();
+            bus = commands.bus();
         } catch (RedisException e) {
             close();
-            throw unavailable("cannot connect to Redis at " + uri.getHost() + ":" + uri.getPort(), e);
+            throw unavailable("cannot connect to " + RedisLink.where(uri), e);
         }
         stats.opened();
         StatefulRedisPubSubConnection<String, String> busConnection = bus;
@@ -252,9 +242,12 @@ final class RedisSharedLog implements SharedLog {
                 }
             }
         });
-        client.addListener(new RedisConnectionStateListener() {
+        commands.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                if (commands.isSentinelWatch(connection)) {
+                    return;
+                }
                 stats.link(connection == busConnection, false);
                 if (connection == busConnection) {
                     events.disconnected();
@@ -263,6 +256,9 @@ final class RedisSharedLog implements SharedLog {
 
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                if (commands.isSentinelWatch(connection)) {
+                    return;
+                }
                 stats.link(connection == busConnection, true);
             }
         });
@@ -461,10 +457,6 @@ final class RedisSharedLog implements SharedLog {
         if (commands != null) {
             commands.close();
             commands = null;
-        }
-        if (client != null) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-            client = null;
         }
         if (resources != null) {
             resources.shutdown(0, 2, TimeUnit.SECONDS);

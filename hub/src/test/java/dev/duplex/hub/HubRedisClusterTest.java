@@ -459,4 +459,35 @@ class HubRedisClusterTest {
         assertEquals(3, publisher.next("ack").get("seq").asLong());
         assertEquals(3, messages(onB, 1).get(0).get("seq").asLong());
     }
+
+    @Test
+    void retryingThroughARedisOutageIsNotAbuse() throws Exception {
+        node();
+        JdkHubClient publisher = client(0);
+        redis.stop();
+        int attempts = 50; // well over the error burst (20): a client retrying until Redis is back
+        for (int i = 0; i < attempts; i++) {
+            publisher.send("{\"type\":\"publish\",\"id\":\"r" + i + "\",\"topic\":\"retry\",\"data\":" + i
+                    + ",\"ack\":true,\"key\":\"k\"}");
+        }
+        for (int i = 0; i < attempts; i++) {
+            JsonNode refused = reply(publisher, "error");
+            assertEquals("r" + i, refused.get("id").asText());
+            assertEquals("unavailable", refused.get("code").asText());
+        }
+        redis.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (int i = 0; ; i++) {
+            publisher.send("{\"type\":\"publish\",\"id\":\"again" + i
+                    + "\",\"topic\":\"retry\",\"data\":0,\"ack\":true,\"key\":\"k\"}");
+            JsonNode answer = publisher.next(); // still open: not closed with 1008 "too many errors"
+            if (answer.get("type").asText().equals("ack")) {
+                assertEquals(1, answer.get("seq").asLong());
+                break;
+            }
+            assertEquals("unavailable", answer.get("code").asText(), answer::toString);
+            assertTrue(System.nanoTime() < deadline, "Redis still unavailable 20 s after it came back");
+            TimeUnit.MILLISECONDS.sleep(100); // the client's retry pause while Lettuce reconnects
+        }
+    }
 }

@@ -6,6 +6,8 @@
  *       {@code ws}, Python's {@code websockets}) as child processes — echo servers with a control
  *       channel, and scripted clients that report events as JSON lines;
  *   <li>{@link dev.duplex.testkit.Browser}: headless Debian Chromium through Selenium;
+ *   <li>{@link dev.duplex.testkit.RedisServer} and {@link dev.duplex.testkit.RedisCluster}: real
+ *       {@code redis-server} processes (a primary, a replica, a Sentinel, a Redis Cluster) on free ports;
  *   <li>{@link dev.duplex.testkit.Payloads} and {@link dev.duplex.testkit.Json}: the peers'
  *       deterministic payloads and their JSON output;
  *   <li>{@link dev.duplex.testkit.Peer} and {@link dev.duplex.testkit.MissingPeerReport}: a test
