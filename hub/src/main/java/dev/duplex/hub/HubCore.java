@@ -103,12 +103,14 @@ final class HubCore {
 
     /**
      * Sends an error reply; a connection that provokes too many is closed with 1008 (after the acks of what it
-     * had committed already: see {@link #closeAfterCommitted}). Any thread.
+     * had committed already: see {@link #closeAfterCommitted}); {@code unavailable} does not count. Any
+     * thread.
      */
     void sendError(HubConnection c, String id, ErrorCode code, String message) {
         counters.errors.increment();
         c.out().send(replies.error(id, code, message));
-        if (!c.errors.tryTake(System.nanoTime())) {
+        // Redis away is no abuse: a client retrying through the outage, as told, must not be closed for it
+        if (code != ErrorCode.UNAVAILABLE && !c.errors.tryTake(System.nanoTime())) {
             closeAfterCommitted(c, CloseCodes.POLICY_VIOLATION, "too many errors");
         }
     }
@@ -295,15 +297,24 @@ final class HubCore {
             }
             t = createTopic(r.topic());
         }
-        if (shared != null && !t.busSubscribed) {
+        if (shared != null) {
             try {
-                subscribeShared(t);
+                if (!t.busSubscribed) {
+                    subscribeShared(t);
+                } else if (r.since() != null && r.since() > t.committedSeq) {
+                    // the client saw more on another node than this one delivered yet: catch up from the log
+                    // first, or the messages on their way here would reach it twice (and seq look reset)
+                    catchUp(t, shared.lastSeq(t.name));
+                }
             } catch (RuntimeException e) {
                 counters.errors.increment();
                 sendError(c, r.id(), ErrorCode.UNAVAILABLE, e.getMessage());
                 return;
             }
         }
+        // with a shared log, this node's acks may run ahead of the messages it delivered: a live subscriber
+        // starts after the last one delivered here, so the acked ones still on their way reach it too
+        long current = shared != null ? t.committedSeq : t.lastSeq;
         List<Member> everywhere = shared != null ? sharedMembers(t) : null;
         c.topics.put(t.name, t);
         t.members.add(c);
@@ -319,7 +330,7 @@ final class HubCore {
                 shown.add(m.member());
             }
         }
-        c.out().send(replies.subscribed(r.id(), t.name, t.lastSeq, shown,
+        c.out().send(replies.subscribed(r.id(), t.name, current, shown,
                 everywhere != null ? everywhere.size() + 1 : t.members.size()));
         presence(t, "join", c);
         if (shared != null) {
@@ -333,8 +344,8 @@ final class HubCore {
             }
         }
         long start = r.since() != null ? r.since()
-                : r.history() != null ? Math.max(0, t.lastSeq - r.history()) : t.lastSeq;
-        if (start >= t.lastSeq) {
+                : r.history() != null ? Math.max(0, current - r.history()) : current;
+        if (start >= current) {
             t.addLive(c);
         } else {
             c.replays.addLast(new Replay(t, start));
