@@ -79,6 +79,7 @@ final class Serving implements AutoCloseable {
                 builder.staticResources(PAGES);
             }
             AtomicReference<WebSocketServer> started = new AtomicReference<>();
+            builder.http(HubUrls.PATH, new HubUrls(options.hubUrls));
             builder.http("/healthz", request -> healthz(started.get()))
                     .http("/metrics", new MetricsPage(List.of(
                             out -> {
