@@ -209,6 +209,52 @@ class HubRedisFaultTest {
         fence("busy", pubA, all, "");
     }
 
+    @Test
+    void aClientResumingOnANodeThatLagsBehindItsOldOneGetsNothingTwice() throws Exception {
+        // node 3 reaches Redis through a proxy that can hold back what Redis's pub/sub sends it
+        try (TcpProxy proxy = new TcpProxy(Integer.parseInt(redis.uri().replaceAll(".*:", "")))) {
+            Hub lagging = Hub.builder().redis("redis://127.0.0.1:" + proxy.port()).redisTimeout(Duration.ofSeconds(2))
+                    .limits(LIMITS).errorHandler(e -> { }).build();
+            hubs.add(lagging);
+            servers.add(lagging.startServer(WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1)));
+            lagging.ready().get(10, TimeUnit.SECONDS);
+            Watcher there = watcher(3, "there");
+            Watcher mover = watcher(0, "mover");
+            there.subscribe("lag", null);
+            mover.subscribe("lag", null);
+            there.await(() -> there.holds("lag"), "subscribed");
+            mover.await(() -> mover.holds("lag"), "subscribed");
+            Watcher publisher = watcher(0, "pub");
+            for (int i = 1; i <= 5; i++) {
+                assertNotNull(publisher.publishAndWait("lag", Integer.toString(i)));
+            }
+            there.await(() -> there.seen("lag") == 5, "the first five");
+            mover.await(() -> mover.seen("lag") == 5, "the first five");
+
+            proxy.holdSubscribers();
+            for (int i = 6; i <= 10; i++) {
+                assertNotNull(publisher.publishAndWait("lag", Integer.toString(i)));
+            }
+            mover.await(() -> mover.seen("lag") == 10, "6 to 10 on its own node");
+            assertEquals(5, there.seen("lag"), "node 3 has not got 6 to 10 yet");
+            // the client leaves node 0 after seq 10 and resumes on node 3, which delivered only up to 5 so far
+            mover.close();
+            Watcher moved = watcher(3, "moved");
+            moved.subscribe("lag", 10L);
+            moved.continues("lag", mover);
+            moved.await(() -> moved.holds("lag"), "subscribed"); // checks subscribed.seq >= 10
+            proxy.release();
+            assertNotNull(publisher.publishAndWait("lag", "11"));
+            moved.await(() -> moved.seen("lag") >= 11, "11");
+            there.await(() -> there.seen("lag") >= 11, "6 to 11");
+            assertEquals(List.of(11L), moved.delivered("lag").subList(10, moved.delivered("lag").size()));
+            Map<Long, String> acked = publisher.acks("lag");
+            moved.assertHasEveryAckedOnce("lag", acked, "");
+            there.assertHasEveryAckedOnce("lag", acked, "");
+            fence("lag", publisher, List.of(moved, there), "");
+        }
+    }
+
     /**
      * Random interleavings, one seed each round (printed in every assertion message; rerun one with
      * {@code -Dduplex.seed=N}): clients on random nodes publish (acked, several in flight), subscribe live or with
