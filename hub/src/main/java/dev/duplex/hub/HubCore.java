@@ -304,7 +304,10 @@ final class HubCore {
                 } else if (r.since() != null && r.since() > t.committedSeq) {
                     // the client saw more on another node than this one delivered yet: catch up from the log
                     // first, or the messages on their way here would reach it twice (and seq look reset)
-                    catchUp(t, shared.lastSeq(t.name));
+                    if (!catchUp(t, shared.lastSeq(t.name))) {
+                        throw new HubException(ErrorCode.UNAVAILABLE.wire(), "Redis could not read the history of "
+                                + t.name + " now");
+                    }
                 }
             } catch (RuntimeException e) {
                 counters.errors.increment();
@@ -524,8 +527,11 @@ final class HubCore {
         if (t == null || !t.busSubscribed || m.seq() <= t.committedSeq) {
             return; // not ours (any more), or already delivered (by a catch-up from the log)
         }
-        if (m.seq() > t.committedSeq + 1) {
-            catchUp(t, m.seq() - 1);
+        if (behind.contains(t.name)) {
+            return; // the log could not be read: the tick reads this one too, after the ones before it
+        }
+        if (m.seq() > t.committedSeq + 1 && !catchUp(t, m.seq() - 1)) {
+            return;
         }
         deliverShared(t, m);
     }
@@ -669,8 +675,12 @@ final class HubCore {
         t.busSubscribed = true;
     }
 
-    /** Delivers what the log kept of {@code (committedSeq, upTo]}; a gap notice for what it no longer has. */
-    private void catchUp(Topic t, long upTo) {
+    /**
+     * Delivers what the log kept of {@code (committedSeq, upTo]}; a gap notice for what it no longer has. If the
+     * log cannot be read now, stops where it got (no gap: the messages may well be there) and marks the topic
+     * behind, so the writer's tick tries again; returns false then.
+     */
+    private boolean catchUp(Topic t, long upTo) {
         long minTimestamp = retention.minTimestamp(clock.millis());
         while (t.committedSeq < upTo) {
             List<StoredMessage> batch;
@@ -678,7 +688,8 @@ final class HubCore {
                 batch = shared.read(t.name, t.committedSeq, minTimestamp, REPLAY_READ);
             } catch (RuntimeException e) {
                 errorHandler.accept(e);
-                batch = List.of();
+                behind.add(t.name);
+                return false;
             }
             boolean progressed = false;
             for (StoredMessage m : batch) {
@@ -697,6 +708,7 @@ final class HubCore {
                 t.lastSeq = Math.max(t.lastSeq, upTo);
             }
         }
+        return true;
     }
 
     private void deliverShared(Topic t, StoredMessage m) {

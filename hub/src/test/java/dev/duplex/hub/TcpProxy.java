@@ -6,21 +6,23 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP proxy on 127.0.0.1 in front of one port, for putting a node's link to Redis on hold: {@link #holdSubscribers}
- * stops passing what the server sends on the connections that subscribed (Redis pub/sub), as a slow network
- * would; {@link #release} lets it through again, in order. Two threads per connection; {@link #close} ends all.
+ * A TCP proxy on 127.0.0.1 in front of one port, for slowing or cutting a hub node's links to Redis as a bad
+ * network would. The node opens its command link first, then its pub/sub link (and new ones when that breaks):
+ * {@link #holdFirst} and {@link #holdOthers} stop passing what the server sends on the first link or on the later
+ * ones, {@link #release} lets it through again, in order; {@link #dropOthers} closes the later links. Two threads
+ * per connection; {@link #close} ends all.
  */
 final class TcpProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final int target;
     private final List<Link> links = new CopyOnWriteArrayList<>();
     private final Object gate = new Object();
-    private boolean holding;
+    private boolean holdingFirst;
+    private boolean holdingOthers;
 
     TcpProxy(int target) throws IOException {
         this.target = target;
@@ -34,17 +36,38 @@ final class TcpProxy implements AutoCloseable {
         return listener.getLocalPort();
     }
 
-    /** From now on, bytes from the server to a subscribed connection wait (in the kernel's buffers). */
-    void holdSubscribers() {
+    /** From now on, bytes from the server on the first connection wait (in the kernel's buffers). */
+    void holdFirst() {
         synchronized (gate) {
-            holding = true;
+            holdingFirst = true;
         }
     }
 
-    /** Lets the held bytes through. */
+    /** From now on, bytes from the server on the later connections wait. */
+    void holdOthers() {
+        synchronized (gate) {
+            holdingOthers = true;
+        }
+    }
+
+    /** Closes the later connections (what they held is lost) and lets the new ones flow. */
+    void dropOthers() {
+        for (Link l : links) {
+            if (l != links.get(0)) {
+                l.close();
+            }
+        }
+        synchronized (gate) {
+            holdingOthers = false;
+            gate.notifyAll();
+        }
+    }
+
+    /** Lets every held byte through. */
     void release() {
         synchronized (gate) {
-            holding = false;
+            holdingFirst = false;
+            holdingOthers = false;
             gate.notifyAll();
         }
     }
@@ -82,7 +105,6 @@ final class TcpProxy implements AutoCloseable {
     private final class Link {
         final Socket client;
         final Socket server;
-        volatile boolean subscriber;
 
         Link(Socket client, Socket server) {
             this.client = client;
@@ -93,12 +115,10 @@ final class TcpProxy implements AutoCloseable {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buffer)) != -1; ) {
-                    if (!down && new String(buffer, 0, n, StandardCharsets.US_ASCII).toUpperCase().contains("SUBSCRIBE")) {
-                        subscriber = true;
-                    }
-                    if (down && subscriber) {
+                    if (down) {
+                        boolean first = links.get(0) == this;
                         synchronized (gate) {
-                            while (holding) {
+                            while (first ? holdingFirst : holdingOthers) {
                                 gate.wait();
                             }
                         }
