@@ -51,6 +51,8 @@ class HubRedisFaultTest {
     private final List<JdkHubClient> clients = new ArrayList<>();
     /** seq → data of every acked publish, per topic, from every watcher: what subscribers must be shown. */
     private final Map<String, Map<Long, String>> ackedData = new HashMap<>();
+    /** Appended to every failure of the watchers made from now on: the seed of a random run. */
+    private String context = "";
 
     @BeforeEach
     void startRedisAndThreeNodes() throws Exception {
@@ -88,7 +90,7 @@ class HubRedisFaultTest {
     private Watcher watcher(int node, String label) throws Exception {
         JdkHubClient c = JdkHubClient.connect(URI.create("ws://127.0.0.1:" + servers.get(node).port() + "/hub"));
         clients.add(c);
-        Watcher w = new Watcher(c, label + "@node" + node, ackedData);
+        Watcher w = new Watcher(c, label + "@node" + node, ackedData, context);
         w.await(() -> w.welcomed, "the welcome");
         return w;
     }
@@ -311,6 +313,7 @@ class HubRedisFaultTest {
 
     private void runSeed(long seed) throws Exception {
         String why = " [seed " + seed + ", rerun with -Dduplex.seed=" + seed + "]";
+        context = why;
         Random random = new Random(seed);
         List<String> topics = List.of("r" + seed + "a", "r" + seed + "b");
         List<Watcher> watchers = new ArrayList<>();
@@ -356,7 +359,7 @@ class HubRedisFaultTest {
                 }
                 watchers.set(pick, moved);
             } else {
-                // give the log's pub/sub a moment to run ahead of this node's queue
+                // a pause in this client's stream: all its publishes answered
                 w.await(() -> w.answered() == w.sent(), "its acks" + why);
             }
         }
@@ -388,6 +391,7 @@ class HubRedisFaultTest {
         for (Watcher w : watchers) {
             w.close();
         }
+        context = "";
     }
 
     /** One more publish: the next thing every subscriber gets on the topic is exactly it (nothing twice before). */
@@ -415,6 +419,7 @@ class HubRedisFaultTest {
         final String label;
         final AtomicInteger refused = new AtomicInteger();
         private final Map<String, Map<Long, String>> ackedData;
+        private final String context;
         private final List<String> violations = new ArrayList<>();
         private boolean welcomed;
         private int nextId;
@@ -439,10 +444,11 @@ class HubRedisFaultTest {
         private final Map<String, Map<Long, String>> acks = new HashMap<>();
         private final List<JsonNode> replies = new ArrayList<>();
 
-        Watcher(JdkHubClient client, String label, Map<String, Map<Long, String>> ackedData) {
+        Watcher(JdkHubClient client, String label, Map<String, Map<Long, String>> ackedData, String context) {
             this.client = client;
             this.label = label;
             this.ackedData = ackedData;
+            this.context = context;
         }
 
         void subscribe(String topic, Long since) throws Exception {
@@ -555,7 +561,8 @@ class HubRedisFaultTest {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     fail(label + ": no " + what + " within 20 s; last seen " + lastSeen + ", expected next "
-                            + expected + (client.closed.isDone() ? "; the connection closed: " + closeOf() : ""));
+                            + expected + (client.closed.isDone() ? "; the connection closed: " + closeOf() : "")
+                            + context);
                 }
                 n = client.received.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
                 if (n != null) {
@@ -582,7 +589,7 @@ class HubRedisFaultTest {
         }
 
         void assertNoViolation(String why) {
-            assertTrue(violations.isEmpty(), () -> label + ": " + violations + why);
+            assertTrue(violations.isEmpty(), () -> label + ": " + violations + (why.isEmpty() ? context : why));
         }
 
         /** Each acked seq of the topic at or after where this client started was delivered to it once, in order. */
