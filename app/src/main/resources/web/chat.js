@@ -1,6 +1,7 @@
 // The chat page: one room at a time, presence list, history on join, resume after reconnect.
 import { connect } from "/duplex.js";
 import { trackConnection } from "/status.js";
+import { hubUrls } from "/hub-urls.js";
 
 const $ = (id) => document.getElementById(id);
 // ?token=<JWT> is passed on to the hub when the server requires tokens (--token-secret).
@@ -9,6 +10,9 @@ const status = $("status");
 const messages = $("messages");
 const membersList = $("members");
 const toggle = $("toggle-online");
+// Every node's hub (this one first), asked for once, at load: the join waits for it.
+const urls = hubUrls();
+let joining = false;
 
 // Who "I" am across reloads and tabs: a random client id in localStorage, put into every message this browser
 // sends ({text, client}), so the page marks its own messages, history included, whatever session sent them.
@@ -156,17 +160,18 @@ function enter(room) {
   });
 }
 
-$("join-form").addEventListener("submit", (event) => {
+$("join-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const name = $("name").value.trim();
   const room = $("room").value.trim();
-  if (!name || !room) return;
+  if (!name || !room || joining) return;
+  joining = true;
   localStorage.setItem("duplex.name", name);
   sessionStorage.setItem("duplex.name", name); // a reload of this tab joins again, as this name
   chat.name = name;
   claimName(name);
   $("me").textContent = name;
-  chat.hub = connect("/hub", { name, token: params.get("token") || undefined, maxDelay: 5000 });
+  chat.hub = connect(await urls, { name, token: params.get("token") || undefined, maxDelay: 5000 });
   trackConnection(chat.hub, status, showState);
   chat.hub.on("welcome", (w) => { $("me").textContent = w.name; });
   chat.hub.on("error", (e) => notice(`error: ${e.message || e.code}`, "gap"));

@@ -1,6 +1,7 @@
 // The live-data page: renders a stream of server-pushed updates ({"value": number, ...}) as a list and a chart.
 import { connect } from "/duplex.js";
 import { trackConnection } from "/status.js";
+import { hubUrls } from "/hub-urls.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -8,7 +9,7 @@ const topic = params.get("topic") || "live.demo";
 const POINTS = 60;
 const LIST = 30;
 
-const live = { hub: connect("/hub", { name: "live-viewer", token: params.get("token") || undefined, maxDelay: 5000 }), values: [], count: 0, arrivals: [], started: performance.now() };
+const live = { hub: connect(await hubUrls(), { name: "live-viewer", token: params.get("token") || undefined, maxDelay: 5000 }), values: [], count: 0, arrivals: [], started: performance.now() };
 window.live = live;
 $("topic").textContent = topic;
 

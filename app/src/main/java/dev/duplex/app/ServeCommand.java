@@ -89,6 +89,12 @@ final class ServeCommand implements Callable<Integer> {
                     + "Excludes --data and --memory.")
     String redis;
 
+    @Option(names = "--hub-urls", split = ",", paramLabel = "URL",
+            description = "The /hub URLs of the other nodes (ws:// or wss://, comma-separated), for the built-in "
+                    + "pages: they try their own node first, then these in turn when it is unreachable. Served as "
+                    + "/hub-urls.json. Those nodes must allow this node's origin (--allow-origin).")
+    List<String> hubUrls = new ArrayList<>();
+
     @Option(names = "--history", defaultValue = "1000", paramLabel = "N",
             description = "Messages kept per topic for history and resume (default: ${DEFAULT-VALUE}; 0 keeps none).")
     int history;
@@ -345,6 +351,12 @@ final class ServeCommand implements Callable<Integer> {
                 Hub.builder().redis(redis); // checks the form only
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--redis: " + e.getMessage());
+            }
+        }
+        for (String url : hubUrls) {
+            if (!HubUrls.valid(url)) {
+                throw new ParameterException(spec.commandLine(), "--hub-urls " + url
+                        + " is not a ws:// or wss:// URL with a host");
             }
         }
         if (staticDirectory != null && !Files.isDirectory(staticDirectory)) {

@@ -80,6 +80,7 @@ final class Serving implements AutoCloseable {
                 builder.staticResources(PAGES);
             }
             AtomicReference<WebSocketServer> started = new AtomicReference<>();
+            builder.http(HubUrls.PATH, new HubUrls(options.hubUrls));
             builder.http("/healthz", request -> healthz(started.get(), hub.clusterMetrics()
                             .map(m -> ClusterStatus.problem(m, ClusterStatus.UNREACHABLE_GRACE)).orElse(null)))
                     .http("/metrics", new MetricsPage(List.of(

@@ -107,12 +107,14 @@ final class HubCore {
 
     /**
      * Sends an error reply; a connection that provokes too many is closed with 1008 (after the acks of what it
-     * had committed already: see {@link #closeAfterCommitted}). Any thread.
+     * had committed already: see {@link #closeAfterCommitted}); {@code unavailable} does not count. Any
+     * thread.
      */
     void sendError(HubConnection c, String id, ErrorCode code, String message) {
         counters.errors.increment();
         c.out().send(replies.error(id, code, message));
-        if (!c.errors.tryTake(System.nanoTime())) {
+        // Redis away is no abuse: a client retrying through the outage, as told, must not be closed for it
+        if (code != ErrorCode.UNAVAILABLE && !c.errors.tryTake(System.nanoTime())) {
             closeAfterCommitted(c, CloseCodes.POLICY_VIOLATION, "too many errors");
         }
     }
@@ -324,15 +326,27 @@ final class HubCore {
             }
             t = createTopic(r.topic());
         }
-        if (shared != null && !t.busSubscribed) {
+        if (shared != null) {
             try {
-                subscribeShared(t);
+                if (!t.busSubscribed) {
+                    subscribeShared(t);
+                } else if (r.since() != null && r.since() > t.committedSeq) {
+                    // the client saw more on another node than this one delivered yet: catch up from the log
+                    // first, or the messages on their way here would reach it twice (and seq look reset)
+                    if (!catchUp(t, shared.lastSeq(t.name))) {
+                        throw new HubException(ErrorCode.UNAVAILABLE.wire(), "Redis could not read the history of "
+                                + t.name + " now");
+                    }
+                }
             } catch (RuntimeException e) {
                 counters.errors.increment();
                 sendError(c, r.id(), ErrorCode.UNAVAILABLE, e.getMessage());
                 return;
             }
         }
+        // with a shared log, this node's acks may run ahead of the messages it delivered: a live subscriber
+        // starts after the last one delivered here, so the acked ones still on their way reach it too
+        long current = shared != null ? t.committedSeq : t.lastSeq;
         List<Member> everywhere = shared != null ? sharedMembers(t) : null;
         c.topics.put(t.name, t);
         t.members.add(c);
@@ -348,7 +362,7 @@ final class HubCore {
                 shown.add(m.member());
             }
         }
-        c.out().send(replies.subscribed(r.id(), t.name, t.lastSeq, shown,
+        c.out().send(replies.subscribed(r.id(), t.name, current, shown,
                 everywhere != null ? everywhere.size() + 1 : t.members.size()));
         presence(t, "join", c);
         if (shared != null) {
@@ -362,8 +376,8 @@ final class HubCore {
             }
         }
         long start = r.since() != null ? r.since()
-                : r.history() != null ? Math.max(0, t.lastSeq - r.history()) : t.lastSeq;
-        if (start >= t.lastSeq) {
+                : r.history() != null ? Math.max(0, current - r.history()) : current;
+        if (start >= current) {
             t.addLive(c);
         } else {
             c.replays.addLast(new Replay(t, start));
@@ -554,8 +568,11 @@ final class HubCore {
         if (t == null || !t.busSubscribed || m.seq() <= t.committedSeq) {
             return; // not ours (any more), or already delivered (by a catch-up from the log)
         }
-        if (m.seq() > t.committedSeq + 1) {
-            catchUp(t, m.seq() - 1);
+        if (behind.contains(t.name)) {
+            return; // the log could not be read: the tick reads this one too, after the ones before it
+        }
+        if (m.seq() > t.committedSeq + 1 && !catchUp(t, m.seq() - 1)) {
+            return;
         }
         deliverShared(t, m);
     }
@@ -704,8 +721,12 @@ final class HubCore {
         t.busSubscribed = true;
     }
 
-    /** Delivers what the log kept of {@code (committedSeq, upTo]}; a gap notice for what it no longer has. */
-    private void catchUp(Topic t, long upTo) {
+    /**
+     * Delivers what the log kept of {@code (committedSeq, upTo]}; a gap notice for what it no longer has. If the
+     * log cannot be read now, stops where it got (no gap: the messages may well be there) and marks the topic
+     * behind, so the writer's tick tries again; returns false then.
+     */
+    private boolean catchUp(Topic t, long upTo) {
         long minTimestamp = retention.minTimestamp(clock.millis());
         while (t.committedSeq < upTo) {
             List<StoredMessage> batch;
@@ -713,7 +734,8 @@ final class HubCore {
                 batch = shared.read(t.name, t.committedSeq, minTimestamp, REPLAY_READ);
             } catch (RuntimeException e) {
                 errorHandler.accept(e);
-                batch = List.of();
+                behind.add(t.name);
+                return false;
             }
             boolean progressed = false;
             for (StoredMessage m : batch) {
@@ -732,6 +754,7 @@ final class HubCore {
                 t.lastSeq = Math.max(t.lastSeq, upTo);
             }
         }
+        return true;
     }
 
     private void deliverShared(Topic t, StoredMessage m) {
