@@ -114,7 +114,9 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * Registers {@code /hub}, {@code /echo}, {@code /broadcast} and {@code /broadcast/*} on {@code server}.
+     * Registers {@code /hub}, {@code /echo}, {@code /broadcast} and {@code /broadcast/*} on {@code server}, and
+     * unless turned off ({@link Builder#httpTransports}) the HTTP fallbacks {@code /hub/sse}, {@code /hub/poll} and
+     * {@code /hub/send}.
      * Call once, before {@code build()}; then {@link #attach} the started server.
      *
      * @return {@code server}, for chaining
