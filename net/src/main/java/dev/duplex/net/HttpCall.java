@@ -86,6 +86,11 @@ public final class HttpCall {
         return body.length;
     }
 
+    /** The server that received this call (e.g. for {@link WebSocketServer#holdMemory}). */
+    public WebSocketServer server() {
+        return exchange.server();
+    }
+
     /** The peer's address; null once the socket is closed. */
     public SocketAddress remoteAddress() {
         return owner.remoteAddress();

@@ -455,6 +455,10 @@ final class HttpExchange {
         }
     }
 
+    WebSocketServer server() {
+        return server;
+    }
+
     void callbackFailed(RuntimeException e) {
         server.router().failed(e);
     }

@@ -83,6 +83,7 @@ public final class WebSocketServer implements AutoCloseable {
     private final RequestRouter router;
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
     private final Set<ServerSession> sessions = ConcurrentHashMap.newKeySet();
+    private final Set<HeldMemory> heldMemory = ConcurrentHashMap.newKeySet();
     private final AtomicInteger openConnections = new AtomicInteger();
     private final LongAdder acceptedConnections = new LongAdder();
     private final LongAdder httpRequests = new LongAdder();
@@ -116,7 +117,7 @@ public final class WebSocketServer implements AutoCloseable {
         this.limits = new LimitSettings(budget, b.maxBufferedPerConnection > 0 ? b.maxBufferedPerConnection
                 : defaultMaxBufferedPerConnection(b.engineConfig), b.readTimeout.toNanos(),
                 b.writeTimeout.toNanos(), b.maxConnections, b.maxConnectionsPerAddress, b.watchdogStall.toNanos());
-        this.memoryBudget = new MemoryBudget(budget, connections, overload);
+        this.memoryBudget = new MemoryBudget(budget, connections, heldMemory, overload);
     }
 
     /**
@@ -265,6 +266,16 @@ public final class WebSocketServer implements AutoCloseable {
     /** Shorthand for {@code health().healthy()}: false while an event loop is stalled or dead. */
     public boolean isHealthy() {
         return health().healthy();
+    }
+
+    /**
+     * Counts memory the application holds for a peer outside any connection in this server's memory budget; see
+     * {@link HeldMemory}. {@code onShed} runs once if the budget's shedding pass picks it. Any thread.
+     */
+    public HeldMemory holdMemory(Runnable onShed) {
+        HeldMemory h = new HeldMemory(memoryBudget, onShed, heldMemory::remove);
+        heldMemory.add(h);
+        return h;
     }
 
     /** A snapshot of the open WebSocket sessions. */
