@@ -1,5 +1,6 @@
 package dev.duplex.hub;
 
+import dev.duplex.net.HeldMemory;
 import dev.duplex.net.HttpCall;
 import dev.duplex.net.HttpReply;
 import dev.duplex.net.SendResult;
@@ -34,6 +35,8 @@ final class HttpSession implements Outbox {
     private final HttpTransports owner;
     private final long maxOutbound;
     private HubConnection connection;
+    /** The kept messages' share of the server's memory budget; null until set. */
+    private HeldMemory held;
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     /** The number the next message gets. */
     private long nextId = 1;
@@ -63,6 +66,18 @@ final class HttpSession implements Outbox {
 
     synchronized void connection(HubConnection c) {
         this.connection = c;
+    }
+
+    synchronized void held(HeldMemory memory) {
+        this.held = memory;
+        account();
+    }
+
+    /** Reports the kept messages to the server's memory budget. */
+    private void account() {
+        if (held != null) {
+            held.set(unsentBytes + sentBytes);
+        }
     }
 
     synchronized HubConnection connection() {
@@ -103,6 +118,7 @@ final class HttpSession implements Outbox {
             unsentBytes -= entries.pollLast().bytes();
         }
         nextId = firstUnsent;
+        account();
         close(code, reason);
     }
 
@@ -156,6 +172,7 @@ final class HttpSession implements Outbox {
             firstUnsent = ack + 1;
         }
         droppedUpTo = Math.max(droppedUpTo, ack); // an older cursor later would ask for what is gone
+        account();
         touch();
     }
 
@@ -223,6 +240,7 @@ final class HttpSession implements Outbox {
     private void append(String json) {
         entries.addLast(new Entry(nextId++, json, json.length()));
         unsentBytes += json.length();
+        account();
     }
 
     /** Hands the unsent messages to the stream, or wakes the held poll. */
@@ -293,6 +311,7 @@ final class HttpSession implements Outbox {
             sentBytes -= e.bytes();
             droppedUpTo = e.id();
         }
+        account();
     }
 
     private void maybeDrained() {
@@ -369,6 +388,9 @@ final class HttpSession implements Outbox {
         entries.clear();
         unsentBytes = 0;
         sentBytes = 0;
+        if (held != null) {
+            held.close();
+        }
         return true;
     }
 

@@ -262,6 +262,8 @@ final class HttpTransports {
         random.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         HttpSession s = new HttpSession(token, transport, this, limits.maxOutboundBytes());
+        s.held(call.server().holdMemory(() -> schedule(() -> s.closeDiscardingBacklog(
+                dev.duplex.core.CloseCodes.TRY_AGAIN_LATER, "server memory budget exceeded"), 0)));
         sessions.put(token, s);
         Identity identity = accepted.attachment() instanceof Identity i ? i : new Identity(null, Rights.ALL);
         s.connection(endpoint.open(identity, s, transport, token));

@@ -39,8 +39,12 @@ class HubTransportLimitsTest {
     private final List<AutoCloseable> clients = new ArrayList<>();
 
     private void start(Hub.Builder b) throws Exception {
+        start(b, WebSocketServer.builder());
+    }
+
+    private void start(Hub.Builder b, WebSocketServer.Builder server) throws Exception {
         hub = b.build();
-        server = hub.startServer(WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(2));
+        this.server = hub.startServer(server.host("127.0.0.1").port(0).eventLoops(2));
         hub.ready().get(10, TimeUnit.SECONDS);
     }
 
@@ -223,6 +227,28 @@ class HubTransportLimitsTest {
         assertTrue(answer.size() < 20, "the backlog was dropped: " + answer.size());
         HttpResponse<String> after = get("/hub/poll?session=" + session + "&ack=" + (1 + answer.size()));
         assertEquals(410, after.statusCode(), "a closed session, everything received");
+    }
+
+    @Test
+    void messagesKeptForASessionCountInTheServersMemoryBudget() throws Exception {
+        start(Hub.builder().inMemory().limits(HubLimits.builder().maxOutboundBytes(64L << 20).build()),
+                WebSocketServer.builder().memoryBudget(256 << 10));
+        HubClient bob = ws("name=bob");
+        bob.next("welcome");
+        String session = openPollSession("?name=alice");
+        post(HTTP, "/hub/send?session=" + session, "{\"type\":\"subscribe\",\"topic\":\"t\"}");
+        String data = "\"" + "z".repeat(8 << 10) + "\"";
+        for (int i = 0; i < 40 && server.metrics().connectionsShed() == 0; i++) {
+            bob.send("{\"type\":\"publish\",\"id\":\"" + i + "\",\"topic\":\"t\",\"data\":" + data + ",\"ack\":true}");
+            bob.next("ack");
+        }
+        await(() -> server.metrics().connectionsShed() == 1, "the session was shed by the budget");
+        JsonNode answer = json(get("/hub/poll?session=" + session + "&ack=1").body());
+        JsonNode last = answer.get(answer.size() - 1);
+        assertEquals("close", last.path("type").asText(), answer.toString());
+        assertEquals(1013, last.path("code").asInt());
+        assertEquals("server memory budget exceeded", last.path("reason").asText());
+        assertTrue(server.metrics().bufferedBytes() < (64 << 10), "the backlog left the budget");
     }
 
     @Test
