@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Messages not yet handed to a stream or a poll response are <i>unsent</i>; the hub's slow-consumer check sees
  * them (plus the stream's socket backlog) as the connection's buffered amount, as for a WebSocket. Messages handed
- * out and not acknowledged are kept up to {@code maxOutboundBytes}, oldest dropped first (a resume from before
- * them is refused); unsent ones beyond twice that close the session as a slow consumer.
+ * out and not acknowledged are kept up to {@code keepSent} bytes, oldest dropped first (a resume from before
+ * them is refused); unsent ones beyond twice {@code maxOutboundBytes} close the session as a slow consumer.
  *
  * <p><b>Threading:</b> any thread; every method synchronizes on the session. Calls into an {@link HttpCall} never
  * block, and its callbacks run on its event loop.
@@ -34,6 +34,8 @@ final class HttpSession implements Outbox {
     final String transport;
     private final HttpTransports owner;
     private final long maxOutbound;
+    /** How many bytes of handed-out, unacknowledged messages are kept for a resume. */
+    private final long keepSent;
     private HubConnection connection;
     /** The kept messages' share of the server's memory budget; null until set. */
     private HeldMemory held;
@@ -57,11 +59,16 @@ final class HttpSession implements Outbox {
     private long idleSinceNanos = System.nanoTime();
     private long lastWriteNanos = System.nanoTime();
 
-    HttpSession(String token, String transport, HttpTransports owner, long maxOutbound) {
+    /**
+     * @param keepSent bytes of handed-out messages kept until acknowledged (oldest dropped beyond): a long poll's
+     *                 last answer, an SSE stream's resume window
+     */
+    HttpSession(String token, String transport, HttpTransports owner, long maxOutbound, long keepSent) {
         this.token = token;
         this.transport = transport;
         this.owner = owner;
         this.maxOutbound = maxOutbound;
+        this.keepSent = keepSent;
     }
 
     synchronized void connection(HubConnection c) {
@@ -306,7 +313,7 @@ final class HttpSession implements Outbox {
         sentBytes += unsentBytes;
         unsentBytes = 0;
         firstUnsent = nextId;
-        while (sentBytes > maxOutbound && !entries.isEmpty()) {
+        while (sentBytes > keepSent && !entries.isEmpty()) {
             Entry e = entries.pollFirst();
             sentBytes -= e.bytes();
             droppedUpTo = e.id();

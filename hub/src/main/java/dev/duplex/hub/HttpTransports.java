@@ -37,6 +37,12 @@ final class HttpTransports {
     static final String SSE_PATH = Hub.HUB_PATH + "/sse";
     static final String POLL_PATH = Hub.HUB_PATH + "/poll";
     static final String SEND_PATH = Hub.HUB_PATH + "/send";
+    /**
+     * Bytes of messages written to an SSE stream kept for a reconnect (EventSource never acknowledges, so without
+     * {@code ack} on POSTs every session would keep its whole window): enough for what is in flight on a normal
+     * connection; a resume from before them starts a new session.
+     */
+    static final long SSE_RESUME_WINDOW = 256 << 10;
 
     private final HubEndpoint endpoint;
     private final ConnectHook connectHook;
@@ -95,6 +101,11 @@ final class HttpTransports {
 
     int sessionCount() {
         return sessions.size();
+    }
+
+    /** For tests: the session with this token, or null. */
+    HttpSession session(String token) {
+        return sessions.get(token);
     }
 
     // ----------------------------------------------------------------------------------------- handlers
@@ -261,7 +272,9 @@ final class HttpTransports {
         byte[] bytes = new byte[18];
         random.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        HttpSession s = new HttpSession(token, transport, this, limits.maxOutboundBytes());
+        long keepSent = transport.equals("sse") ? Math.min(limits.maxOutboundBytes(), SSE_RESUME_WINDOW)
+                : limits.maxOutboundBytes();
+        HttpSession s = new HttpSession(token, transport, this, limits.maxOutboundBytes(), keepSent);
         s.held(call.server().holdMemory(() -> schedule(() -> s.closeDiscardingBacklog(
                 dev.duplex.core.CloseCodes.TRY_AGAIN_LATER, "server memory budget exceeded"), 0)));
         sessions.put(token, s);

@@ -252,6 +252,39 @@ class HubTransportLimitsTest {
     }
 
     @Test
+    void anSseStreamKeepsAResumeWindowOnlyForItsLast256KiB() throws Exception {
+        start(Hub.builder().inMemory());
+        HubClient bob = ws("name=bob");
+        bob.next("welcome");
+        SseHubClient sse = SseHubClient.connect(uri("/"), "name=alice");
+        clients.add(sse);
+        String session = sse.next("welcome").path("session").asText();
+        sse.send("{\"type\":\"subscribe\",\"topic\":\"t\"}");
+        sse.next("subscribed");
+        String early = sse.lastEventId(); // the subscribed: message 2
+        String data = "\"" + "w".repeat(8 << 10) + "\"";
+        for (int i = 0; i < 40; i++) { // 320 KiB written to the stream, never acknowledged
+            bob.send("{\"type\":\"publish\",\"topic\":\"t\",\"data\":" + data + "}");
+            sse.next("message");
+        }
+        long[] kept = hub.httpTransports().session(sse.transportSession()).keptIds();
+        assertTrue(kept.length < 40 && kept[kept.length - 1] == 42, java.util.Arrays.toString(kept));
+        String latest = sse.lastEventId();
+        assertEquals(sse.transportSession() + ".42", latest);
+        sse.drop();
+        SseHubClient again = SseHubClient.connect(uri("/"), "name=alice&session=" + sse.transportSession() + "&ack=42");
+        clients.add(again);
+        bob.send("{\"type\":\"publish\",\"topic\":\"t\",\"data\":43}");
+        assertEquals("message", again.next().path("type").asText(), "resumed: no new welcome");
+        again.drop();
+        SseHubClient tooOld = SseHubClient.connect(uri("/"), "name=alice&session=" + early.substring(0, early.indexOf('.'))
+                + "&ack=2");
+        clients.add(tooOld);
+        JsonNode welcome = tooOld.next("welcome");
+        assertTrue(!welcome.path("session").asText().equals(session), "a new session: the window no longer has 3..");
+    }
+
+    @Test
     void aHeldPollIsAnsweredEmptyAfterThePollTimeoutAndStreamsGetHeartbeats() throws Exception {
         start(Hub.builder().inMemory().httpTimings(Duration.ofMillis(300), Duration.ofMillis(100)));
         String session = openPollSession("");

@@ -215,7 +215,7 @@ public final class HttpCall {
      */
     public void onDrain(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
-        loop.run(() -> {
+        loop.execute(() -> { // behind the sends queued before it, also when called on the loop
             if (!finished) {
                 drainCallback = callback;
                 exchange.callCheckDrain(this);
