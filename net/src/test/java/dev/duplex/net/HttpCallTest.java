@@ -134,6 +134,35 @@ class HttpCallTest {
     }
 
     @Test
+    void anHttp10StreamEndsWithTheConnectionAndAHeadRequestGetsTheHeadOnly() throws Exception {
+        start();
+        try (RawClient raw = new RawClient(server.port())) {
+            raw.send("GET /call HTTP/1.0\r\n\r\n");
+            HttpCall call = nextCall();
+            call.startStream(HttpReply.of(200, "text/plain", new byte[0]));
+            call.send("one ");
+            call.send("two");
+            call.end();
+            String all = raw.readAll(); // until the server closes: the close ends the body
+            assertTrue(all.startsWith("HTTP/1.1 200"), all);
+            assertTrue(all.contains("Connection: close"), all);
+            assertFalse(all.contains("Transfer-Encoding"), all);
+            assertTrue(all.endsWith("\r\n\r\none two"), all);
+        }
+        try (RawClient raw = new RawClient(server.port())) {
+            raw.send("HEAD /call HTTP/1.1\r\nHost: x\r\n\r\n");
+            HttpCall call = nextCall();
+            assertTrue(call.startStream(HttpReply.of(200, "text/event-stream", new byte[0])));
+            String head = raw.readHead();
+            assertTrue(head.contains("Content-Type: text/event-stream"), head);
+            assertFalse(call.isOpen(), "a HEAD stream ends with its head");
+            raw.send("GET /plain HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawClient.Response next = raw.readResponse(false);
+            assertEquals("plain", new String(next.body(), StandardCharsets.UTF_8), "no body was sent for the HEAD");
+        }
+    }
+
+    @Test
     void aPeerThatLeavesFinishesTheCall() throws Exception {
         start();
         CountDownLatch finished = new CountDownLatch(1);
