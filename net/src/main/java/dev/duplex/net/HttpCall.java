@@ -27,8 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@linkplain WebSocketServer.Builder#writeTimeout write timeout} is dropped. A call that was neither answered nor
  * streamed within its route's reply timeout is answered 503. A HEAD request gets the head only.
  *
- * <p><b>Threading:</b> every method is safe from any thread; calls from one thread keep their order. Callbacks
- * ({@link #onFinish}, {@link #onDrain}) run on the connection's event loop and must not block.
+ * <p><b>Threading:</b> every method is safe from any thread, never blocks and never runs the connection's work
+ * inline (it is queued on the connection's event loop, also when called there), so it may be called while holding
+ * a lock; calls from one thread keep their order. Callbacks ({@link #onFinish}, {@link #onDrain}) run on the
+ * connection's event loop and must not block.
  */
 public final class HttpCall {
     private static final int OPEN = 0;
@@ -106,7 +108,7 @@ public final class HttpCall {
         if (!phase.compareAndSet(OPEN, DONE)) {
             return false;
         }
-        loop.run(() -> exchange.callReplied(this, reply));
+        loop.execute(() -> exchange.callReplied(this, reply)); // never inline: the caller may hold its own locks
         return true;
     }
 
@@ -126,7 +128,7 @@ public final class HttpCall {
         if (!phase.compareAndSet(OPEN, STREAMING)) {
             return false;
         }
-        loop.run(() -> exchange.callStreamStarted(this, head, http11));
+        loop.execute(() -> exchange.callStreamStarted(this, head, http11));
         if (head.body().length > 0) {
             send(head.body());
         }
@@ -194,12 +196,12 @@ public final class HttpCall {
 
     /**
      * Runs {@code callback} once, on the event loop, when the call is over: its reply or the end of its stream
-     * was queued, or its connection closed first (peer gone, write stall, shed, server stopping). Runs at once
-     * (on the loop) if the call is over already. Use it to stop producing for a stream whose peer left.
+     * was queued, or its connection closed first (peer gone, write stall, shed, server stopping). Runs soon (on
+     * the loop) if the call is over already. Use it to stop producing for a stream whose peer left.
      */
     public void onFinish(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
-        loop.run(() -> {
+        loop.execute(() -> {
             if (finished) {
                 runGuarded(callback);
             } else {
