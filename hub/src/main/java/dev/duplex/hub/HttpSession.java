@@ -410,6 +410,11 @@ final class HttpSession implements Outbox {
         return "HttpSession[" + transport + " " + (connection != null ? connection.member().session() : "-") + "]";
     }
 
+    /** For tests: whether a poll is held now. */
+    synchronized boolean polling() {
+        return poll != null;
+    }
+
     /** For tests: the numbers of the messages kept now. */
     synchronized long[] keptIds() {
         long[] ids = new long[entries.size()];

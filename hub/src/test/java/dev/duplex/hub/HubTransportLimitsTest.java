@@ -285,6 +285,35 @@ class HubTransportLimitsTest {
     }
 
     @Test
+    void aNewerPollReplacesTheHeldOneAndPostsMayAcknowledgeAndPreflightsAreAnswered() throws Exception {
+        start(Hub.builder().inMemory());
+        String session = openPollSession("");
+        var first = HTTP.sendAsync(HttpRequest.newBuilder(uri("/hub/poll?session=" + session + "&ack=1")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpSession s = hub.httpTransports().session(session);
+        await(s::polling, "the first poll is held");
+        var second = HTTP.sendAsync(HttpRequest.newBuilder(uri("/hub/poll?session=" + session + "&ack=1")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(409, first.get(10, TimeUnit.SECONDS).statusCode());
+        assertEquals(204, post(HTTP, "/hub/send?session=" + session, "{\"type\":\"ping\",\"id\":\"a\"}").statusCode());
+        HttpResponse<String> pong = second.get(10, TimeUnit.SECONDS);
+        assertEquals("pong", json(pong.body()).get(0).path("type").asText());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {2}, s.keptIds(),
+                "the pong (message 2) is kept until acknowledged");
+        assertEquals(204, post(HTTP, "/hub/send?session=" + session + "&ack=2", "").statusCode());
+        assertEquals(0, s.keptIds().length, "an empty POST with ack acknowledges");
+
+        String origin = "http://elsewhere.example";
+        HttpResponse<String> preflight = HTTP.send(HttpRequest.newBuilder(uri("/hub/send?session=" + session))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", origin)
+                .header("Access-Control-Request-Method", "POST").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, preflight.statusCode());
+        assertEquals(origin, preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        assertEquals("POST", preflight.headers().firstValue("Access-Control-Allow-Methods").orElse(null));
+        assertEquals(405, get("/hub/send?session=" + session).statusCode());
+    }
+
+    @Test
     void aHeldPollIsAnsweredEmptyAfterThePollTimeoutAndStreamsGetHeartbeats() throws Exception {
         start(Hub.builder().inMemory().httpTimings(Duration.ofMillis(300), Duration.ofMillis(100)));
         String session = openPollSession("");
