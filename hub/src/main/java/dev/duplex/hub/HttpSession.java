@@ -32,6 +32,8 @@ final class HttpSession implements Outbox {
 
     final String token;
     final String transport;
+    /** The client address counted against the per-address limit; null if not counted. Set once, at creation. */
+    volatile java.net.InetAddress address;
     private final HttpTransports owner;
     private final long maxOutbound;
     /** How many bytes of handed-out, unacknowledged messages are kept for a resume. */

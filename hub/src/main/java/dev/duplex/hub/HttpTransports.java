@@ -55,10 +55,14 @@ final class HttpTransports {
     private final ScheduledExecutorService timer;
 
     /** The transports' timing and bounds. */
-    record Settings(int maxSessions, Duration sessionTimeout, Duration pollTimeout, Duration heartbeat) {
-        static final Settings DEFAULTS = new Settings(10_000, Duration.ofSeconds(30), Duration.ofSeconds(25),
+    record Settings(int maxSessions, int maxSessionsPerAddress, Duration sessionTimeout, Duration pollTimeout,
+                    Duration heartbeat) {
+        static final Settings DEFAULTS = new Settings(10_000, 0, Duration.ofSeconds(30), Duration.ofSeconds(25),
                 Duration.ofSeconds(15));
     }
+
+    /** Open sessions per client address, with {@link Settings#maxSessionsPerAddress()}. */
+    private final Map<java.net.InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
     HttpTransports(HubEndpoint endpoint, ConnectHook connectHook, OriginPolicy originPolicy, Replies replies,
                    HubLimits limits, Settings settings) {
@@ -269,12 +273,20 @@ final class HttpTransports {
                     + " HTTP sessions; retry later")).withHeader("Retry-After", "5"));
             return null;
         }
+        java.net.InetAddress address = settings.maxSessionsPerAddress() > 0
+                && call.remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress() : null;
+        if (address != null && !countAddress(address)) {
+            call.reply(cors(call, jsonError(503, "overloaded", "too many HTTP sessions from your address; retry later"))
+                    .withHeader("Retry-After", "5"));
+            return null;
+        }
         byte[] bytes = new byte[18];
         random.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         long keepSent = transport.equals("sse") ? Math.min(limits.maxOutboundBytes(), SSE_RESUME_WINDOW)
                 : limits.maxOutboundBytes();
         HttpSession s = new HttpSession(token, transport, this, limits.maxOutboundBytes(), keepSent);
+        s.address = address;
         s.held(call.server().holdMemory(() -> schedule(() -> s.closeDiscardingBacklog(
                 dev.duplex.core.CloseCodes.TRY_AGAIN_LATER, "server memory budget exceeded"), 0)));
         sessions.put(token, s);
@@ -283,9 +295,26 @@ final class HttpTransports {
         return s;
     }
 
+    /** Takes one of the address's session slots; false if it has none left. */
+    private boolean countAddress(java.net.InetAddress address) {
+        boolean[] over = new boolean[1];
+        perAddress.compute(address, (a, n) -> {
+            int count = n == null ? 0 : n;
+            if (count >= settings.maxSessionsPerAddress()) {
+                over[0] = true;
+                return n;
+            }
+            return count + 1;
+        });
+        return !over[0];
+    }
+
     private void end(HttpSession s) {
         if (s.end()) {
             sessions.remove(s.token, s);
+            if (s.address != null) {
+                perAddress.computeIfPresent(s.address, (a, n) -> n <= 1 ? null : n - 1);
+            }
             HubConnection c = s.connection();
             if (c != null) {
                 endpoint.closed(c);

@@ -485,15 +485,29 @@ public final class Hub implements AutoCloseable {
                 throw new IllegalArgumentException("idleTimeout must be positive, was " + idleTimeout);
             }
             this.httpTransports = enabled;
-            this.httpSettings = new HttpTransports.Settings(maxSessions, idleTimeout, httpSettings.pollTimeout(),
-                    httpSettings.heartbeat());
+            this.httpSettings = new HttpTransports.Settings(maxSessions, httpSettings.maxSessionsPerAddress(),
+                    idleTimeout, httpSettings.pollTimeout(), httpSettings.heartbeat());
+            return this;
+        }
+
+        /**
+         * At most {@code max} HTTP transport sessions at once from one client IP address (one more gets 503 with
+         * {@code Retry-After: 5}); 0, the default, means no limit. Clients behind one proxy or NAT share an address:
+         * size it for them.
+         */
+        public Builder httpSessionsPerAddress(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("max must not be negative, was " + max);
+            }
+            this.httpSettings = new HttpTransports.Settings(httpSettings.maxSessions(), max,
+                    httpSettings.sessionTimeout(), httpSettings.pollTimeout(), httpSettings.heartbeat());
             return this;
         }
 
         /** For tests: how long a poll is held, and how often a quiet SSE stream gets a heartbeat. */
         Builder httpTimings(Duration pollTimeout, Duration heartbeat) {
-            this.httpSettings = new HttpTransports.Settings(httpSettings.maxSessions(), httpSettings.sessionTimeout(),
-                    pollTimeout, heartbeat);
+            this.httpSettings = new HttpTransports.Settings(httpSettings.maxSessions(),
+                    httpSettings.maxSessionsPerAddress(), httpSettings.sessionTimeout(), pollTimeout, heartbeat);
             return this;
         }
 

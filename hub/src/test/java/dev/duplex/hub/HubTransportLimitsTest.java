@@ -191,6 +191,20 @@ class HubTransportLimitsTest {
     }
 
     @Test
+    void sessionsPerAddressAreLimitedAndAnEndedSessionFreesItsSlot() throws Exception {
+        start(Hub.builder().inMemory().httpTransports(true, 100, Duration.ofMillis(300)).httpSessionsPerAddress(2));
+        openPollSession("");
+        openPollSession("");
+        HttpResponse<String> third = get("/hub/poll");
+        assertEquals(503, third.statusCode(), "a third session from 127.0.0.1");
+        assertTrue(third.body().contains("your address"), third.body());
+        assertEquals(2, hub.httpTransports().sessionCount());
+        await(() -> hub.httpTransports().sessionCount() == 0, "both expired");
+        openPollSession("");
+        openPollSession("");
+    }
+
+    @Test
     void requestsInOnePostTakeFromTheSameRateBucketsAndOversizedOnesGetTooLarge() throws Exception {
         start(Hub.builder().inMemory().limits(HubLimits.builder().requestRate(1, 2).maxMessageBytes(100).build()));
         PollHubClient c = PollHubClient.connect(uri("/"), "");
