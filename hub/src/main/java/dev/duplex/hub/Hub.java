@@ -76,6 +76,7 @@ public final class Hub implements AutoCloseable {
     private final HubEndpoint hubEndpoint;
     private final BroadcastEndpoint broadcastEndpoint;
     private final EchoEndpoint echoEndpoint;
+    private final HttpTransports httpTransports;
     private final ConnectHook connectHook;
     private final PerMessageDeflate compression;
     private final OriginPolicy originPolicy;
@@ -104,6 +105,8 @@ public final class Hub implements AutoCloseable {
         this.echoEndpoint = new EchoEndpoint(limits.maxRawMessageBytes());
         this.connectHook = new ConnectHook(b.tokenSecret != null
                 ? new TokenVerifier(b.tokenSecret, b.requireTokenExp, b.tokenLeewaySeconds) : null);
+        this.httpTransports = b.httpTransports ? new HttpTransports(hubEndpoint, connectHook, originPolicy, replies,
+                limits, b.httpSettings) : null;
         writer.start();
     }
 
@@ -112,7 +115,9 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * Registers {@code /hub}, {@code /echo}, {@code /broadcast} and {@code /broadcast/*} on {@code server}.
+     * Registers {@code /hub}, {@code /echo}, {@code /broadcast} and {@code /broadcast/*} on {@code server}, and
+     * unless turned off ({@link Builder#httpTransports}) the HTTP fallbacks {@code /hub/sse}, {@code /hub/poll} and
+     * {@code /hub/send}.
      * Call once, before {@code build()}; then {@link #attach} the started server.
      *
      * @return {@code server}, for chaining
@@ -133,6 +138,9 @@ public final class Hub implements AutoCloseable {
         dev.duplex.net.AcceptHook broadcastHook = connectHook.then(broadcastEndpoint);
         server.endpoint(BROADCAST_PATH, broadcastEndpoint, options(broadcastHook));
         server.endpoint(BROADCAST_PATH + "/*", broadcastEndpoint, options(broadcastHook));
+        if (httpTransports != null) {
+            httpTransports.install(server);
+        }
         return server;
     }
 
@@ -296,6 +304,9 @@ public final class Hub implements AutoCloseable {
         } finally {
             writer.ready().completeExceptionally(new HubException(ErrorCode.INTERNAL.wire(), "the hub is closed"));
             store.close();
+            if (httpTransports != null) {
+                httpTransports.close();
+            }
             if (shared != null) {
                 shared.close();
             }
@@ -310,6 +321,10 @@ public final class Hub implements AutoCloseable {
 
     BroadcastEndpoint broadcastEndpoint() {
         return broadcastEndpoint;
+    }
+
+    HttpTransports httpTransports() {
+        return httpTransports;
     }
 
     /** The default error handler: one WARNING line, the stack trace only with DEBUG on for this logger. */
@@ -356,6 +371,8 @@ public final class Hub implements AutoCloseable {
         private Consumer<Throwable> errorHandler = Hub::logError;
         private String redisUri;
         private Duration redisTimeout = Duration.ofSeconds(2);
+        private boolean httpTransports = true;
+        private HttpTransports.Settings httpSettings = HttpTransports.Settings.DEFAULTS;
 
         private Builder() {
         }
@@ -478,6 +495,47 @@ public final class Hub implements AutoCloseable {
          */
         public Builder errorHandler(Consumer<Throwable> handler) {
             this.errorHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * The HTTP fallbacks of {@code /hub} (Server-Sent Events on {@code /hub/sse}, long polling on
+         * {@code /hub/poll}, requests on {@code /hub/send}; docs/protocol.md, "HTTP transports"): at most
+         * {@code maxSessions} sessions at once (one more gets 503), each ended (as a closed connection: its
+         * subscriptions leave) once no stream or poll was attached and no request came for {@code idleTimeout}.
+         * Default: on, 10,000 sessions, 30 s.
+         */
+        public Builder httpTransports(boolean enabled, int maxSessions, Duration idleTimeout) {
+            if (maxSessions < 1) {
+                throw new IllegalArgumentException("maxSessions must be at least 1, was " + maxSessions);
+            }
+            if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("idleTimeout must be positive, was " + idleTimeout);
+            }
+            this.httpTransports = enabled;
+            this.httpSettings = new HttpTransports.Settings(maxSessions, httpSettings.maxSessionsPerAddress(),
+                    idleTimeout, httpSettings.pollTimeout(), httpSettings.heartbeat());
+            return this;
+        }
+
+        /**
+         * At most {@code max} HTTP transport sessions at once from one client IP address (one more gets 503 with
+         * {@code Retry-After: 5}); 0, the default, means no limit. Clients behind one proxy or NAT share an address:
+         * size it for them.
+         */
+        public Builder httpSessionsPerAddress(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("max must not be negative, was " + max);
+            }
+            this.httpSettings = new HttpTransports.Settings(httpSettings.maxSessions(), max,
+                    httpSettings.sessionTimeout(), httpSettings.pollTimeout(), httpSettings.heartbeat());
+            return this;
+        }
+
+        /** For tests: how long a poll is held, and how often a quiet SSE stream gets a heartbeat. */
+        Builder httpTimings(Duration pollTimeout, Duration heartbeat) {
+            this.httpSettings = new HttpTransports.Settings(httpSettings.maxSessions(),
+                    httpSettings.maxSessionsPerAddress(), httpSettings.sessionTimeout(), pollTimeout, heartbeat);
             return this;
         }
 

@@ -41,12 +41,17 @@ final class HubEndpoint implements Endpoint {
 
     /** Creates the connection's state and sends the welcome. */
     HubConnection open(Identity identity, Outbox out) {
+        return open(identity, out, null, null);
+    }
+
+    /** As {@link #open(Identity, Outbox)}, for an HTTP transport session: its welcome names the transport. */
+    HubConnection open(Identity identity, Outbox out, String transport, String transportSession) {
         String id = sessionIds.next();
         Member member = new Member(id, identity.name() != null ? identity.name() : "guest-" + id);
         HubConnection c = new HubConnection(member, identity.rights(), out, limits, System.nanoTime(),
                 identity.closeAtMillis());
         counters.connections.increment();
-        out.send(replies.welcome(member, limits));
+        out.send(replies.welcome(member, limits, transport, transportSession));
         if (c.closeAtMillis != 0) {
             writer.submitControl(new Command.Action(hub -> hub.watchExpiry(c)));
         }

@@ -19,11 +19,20 @@ final class Replies {
     }
 
     String welcome(Member you, HubLimits limits) {
+        return welcome(you, limits, null, null);
+    }
+
+    /** With an HTTP transport: also {@code transport} ("sse", "longpoll") and the transport session's token. */
+    String welcome(Member you, HubLimits limits, String transport, String transportSession) {
         return write(g -> {
             g.writeStringField("type", "welcome");
             g.writeStringField("session", you.session());
             g.writeStringField("name", you.name());
             g.writeStringField("server", SERVER);
+            if (transport != null) {
+                g.writeStringField("transport", transport);
+                g.writeStringField("transportSession", transportSession);
+            }
             g.writeObjectFieldStart("limits");
             g.writeNumberField("maxMessageBytes", limits.maxMessageBytes());
             g.writeNumberField("publishPerSecond", limits.publishPerSecond());
@@ -124,6 +133,24 @@ final class Replies {
             g.writeStringField("type", "error");
             id(g, id);
             g.writeStringField("code", code.wire());
+            g.writeStringField("message", message);
+        });
+    }
+
+    /** The last message of an HTTP transport session: what a WebSocket client learns from the close frame. */
+    String close(int code, String reason) {
+        return write(g -> {
+            g.writeStringField("type", "close");
+            g.writeNumberField("code", code);
+            g.writeStringField("reason", reason);
+        });
+    }
+
+    /** The body of an HTTP transport's refusal (404 unknown session, 401, 403, ...). */
+    String httpError(String code, String message) {
+        return write(g -> {
+            g.writeStringField("type", "error");
+            g.writeStringField("code", code);
             g.writeStringField("message", message);
         });
     }

@@ -8,6 +8,7 @@ import dev.duplex.core.handshake.ServerHandshake;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -49,6 +50,20 @@ final class HttpExchange {
     private StaticReply streaming;
     private long streamed;
     private boolean chunkPending;
+    /** An {@link HttpCallHandler}'s request whose body is still arriving; null otherwise. */
+    private PendingBody pendingBody;
+    /** The {@link HttpCall} being answered; null otherwise. */
+    private HttpCall call;
+    private boolean callKeepAlive;
+    private long callStartNanos;
+    private LoopTimer callTimer;
+    private boolean callFlushScheduled;
+    private final Runnable callFlush = this::flushCall;
+
+    /** A call's request head and the body collected so far. */
+    private record PendingBody(HttpRequest request, HttpCallRoute route, boolean keepAlive, byte[] body,
+                               int[] filled) {
+    }
 
     HttpExchange(ServerConnection owner, WebSocketServer server, EventLoop loop, Connection connection) {
         this.owner = owner;
@@ -84,6 +99,9 @@ final class HttpExchange {
 
     /** The socket took queued bytes after a write had to wait. */
     void onWriteProgress() {
+        if (call != null) {
+            callBuffered();
+        }
         if (streaming != null) {
             pump();
         } else if (waitingForWrite) {
@@ -95,6 +113,13 @@ final class HttpExchange {
         closed = true;
         cancelTimer();
         holdover = null;
+        pendingBody = null;
+        if (call != null) {
+            HttpCall c = call;
+            call = null;
+            cancelCallTimer();
+            c.finish();
+        }
         if (streaming != null) {
             streaming.release();
             streaming = null;
@@ -103,6 +128,10 @@ final class HttpExchange {
 
     private void process(ByteBuffer data) {
         while (data.hasRemaining() && !busy && !finished) {
+            if (pendingBody != null) {
+                readBody(data);
+                continue;
+            }
             if (parser == null) { // the first byte of the next request on a kept connection
                 parser = newParser();
                 requestStartNanos = System.nanoTime();
@@ -128,7 +157,10 @@ final class HttpExchange {
             cancelTimer();
             boolean keep = keepAlive.allows(request, served) && !loop.isShuttingDown();
             RequestRouter.Outcome outcome = server.router().route(request, keep);
-            if (outcome instanceof RequestRouter.Respond r) {
+            if (outcome instanceof RequestRouter.Call c) {
+                server.countHttpRequest();
+                startCall(request, c.route(), data);
+            } else if (outcome instanceof RequestRouter.Respond r) {
                 server.countHttpRequest();
                 AccessLog.response(connection, request, r.bytes()[0], requestStartNanos);
                 if (!r.keepAlive()) {
@@ -263,6 +295,228 @@ final class HttpExchange {
         connection.resumeReading();
     }
 
+    // ------------------------------------------------------------------------------- HttpCallHandler calls
+
+    /**
+     * A request for an {@link HttpCallHandler}: checks the announced body (Content-Length only; at most the
+     * route's limit), then reads it, within the handshake timeout, before calling the handler.
+     */
+    private void startCall(HttpRequest request, HttpCallRoute route, ByteBuffer data) {
+        dev.duplex.core.handshake.HttpHeaders h = request.headers();
+        if (h.contains("Transfer-Encoding")) {
+            refuseCall(request, data, 411, "send the body with a Content-Length");
+            return;
+        }
+        java.util.List<String> lengths = h.all("Content-Length");
+        long length = 0;
+        if (lengths.size() > 1) {
+            refuseCall(request, data, 400, "more than one Content-Length");
+            return;
+        }
+        if (!lengths.isEmpty()) {
+            try {
+                length = Long.parseLong(lengths.get(0).strip());
+            } catch (NumberFormatException e) {
+                length = -1;
+            }
+            if (length < 0) {
+                refuseCall(request, data, 400, "malformed Content-Length");
+                return;
+            }
+        }
+        if (length > route.maxBodyBytes()) {
+            refuseCall(request, data, 413, "the body is larger than " + route.maxBodyBytes() + " bytes");
+            return;
+        }
+        boolean keep = keepAlive.allowsAfterBody(request, served) && !loop.isShuttingDown();
+        pendingBody = new PendingBody(request, route, keep, new byte[(int) length], new int[1]);
+        if (length > 0) {
+            if (h.containsToken("Expect", "100-continue")) {
+                connection.writeRaw(ByteBuffer.wrap("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+                connection.flush();
+            }
+            timer = loop.schedule(settings.handshakeTimeoutNanos(), owner::handshakeTimedOut); // a body that stalls
+        }
+        readBody(data);
+    }
+
+    private void refuseCall(HttpRequest request, ByteBuffer data, int status, String why) {
+        server.countError();
+        ByteBuffer[] answer = HttpResponseWriter.text(status, dev.duplex.core.handshake.ReasonPhrases.of(status), why,
+                false, false);
+        AccessLog.response(connection, request, answer[0], requestStartNanos);
+        last(answer);
+        data.position(data.limit());
+    }
+
+    private void readBody(ByteBuffer data) {
+        PendingBody p = pendingBody;
+        int n = Math.min(data.remaining(), p.body().length - p.filled()[0]);
+        data.get(p.body(), p.filled()[0], n);
+        p.filled()[0] += n;
+        if (p.filled()[0] < p.body().length) {
+            owner.account();
+            return;
+        }
+        pendingBody = null;
+        cancelTimer();
+        owner.account();
+        invokeCall(p);
+    }
+
+    /** Bytes of a call's body read so far and not yet handed over; for the memory budget. */
+    long heldInputBytes() {
+        PendingBody p = pendingBody;
+        ByteBuffer held = holdover;
+        return (p == null ? 0 : p.filled()[0]) + (held == null ? 0 : held.remaining());
+    }
+
+    private void invokeCall(PendingBody p) {
+        busy = true; // reading goes on, so that a peer that leaves is noticed; what it sends waits in the holdover
+        callKeepAlive = p.keepAlive();
+        callStartNanos = requestStartNanos;
+        HttpCall c = new HttpCall(this, owner, loop, p.request(), p.body(), server.limitSettings().maxBufferedPerConnection(),
+                settings.highWaterMark());
+        call = c;
+        callTimer = loop.schedule(p.route().replyTimeoutNanos(), c::timedOut);
+        try {
+            p.route().handler().handle(c);
+        } catch (RuntimeException e) {
+            server.router().failed(e);
+            c.reply(HttpReply.text(500, "the handler failed"));
+        }
+    }
+
+    /** Loop: the call's whole answer. */
+    void callReplied(HttpCall c, HttpReply reply) {
+        if (c != call || closed) {
+            return;
+        }
+        cancelCallTimer();
+        ByteBuffer[] bytes = reply.render(c.isHeadOnly(), callKeepAlive);
+        AccessLog.response(connection, c.request(), bytes[0], callStartNanos);
+        for (ByteBuffer b : bytes) {
+            connection.writeRaw(b);
+        }
+        call = null;
+        c.finish();
+        done(callKeepAlive);
+    }
+
+    /** Loop: the call's stream starts with this head (chunked for HTTP/1.1, else ended by the close). */
+    void callStreamStarted(HttpCall c, HttpReply head, boolean chunked) {
+        if (c != call || closed) {
+            return;
+        }
+        cancelCallTimer();
+        boolean keep = callKeepAlive && chunked;
+        callKeepAlive = keep;
+        ByteBuffer bytes = head.renderStreamHead(keep, chunked);
+        AccessLog.response(connection, c.request(), bytes, callStartNanos);
+        connection.writeRaw(bytes);
+        if (c.isHeadOnly()) {
+            call = null;
+            c.finish();
+            done(keep);
+            return;
+        }
+        scheduleCallFlush();
+        armStallCheck();
+    }
+
+    /** Loop: one piece of the call's stream. */
+    void callWrite(HttpCall c, ByteBuffer piece) {
+        if (c != call || closed) {
+            return;
+        }
+        connection.writeRaw(piece);
+        owner.account();
+        scheduleCallFlush();
+    }
+
+    /** Loop: the stream's end; the connection then serves the next request or closes. */
+    void callEnded(HttpCall c) {
+        if (c != call || closed) {
+            return;
+        }
+        cancelCallTimer();
+        call = null;
+        c.finish();
+        if (c.isChunked()) {
+            connection.writeRaw(ByteBuffer.wrap("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+        }
+        done(callKeepAlive);
+    }
+
+    /** Loop: runs the call's drain callback if nothing is queued. */
+    void callCheckDrain(HttpCall c) {
+        if (c == call) {
+            c.buffered(connection.bufferedAmount());
+        }
+    }
+
+    WebSocketServer server() {
+        return server;
+    }
+
+    void callbackFailed(RuntimeException e) {
+        server.router().failed(e);
+    }
+
+    private void scheduleCallFlush() {
+        if (!callFlushScheduled) {
+            callFlushScheduled = true;
+            loop.atEndOfPass(callFlush);
+        }
+    }
+
+    private void flushCall() {
+        callFlushScheduled = false;
+        if (closed) {
+            return;
+        }
+        connection.flush();
+        if (call != null) {
+            callBuffered();
+        }
+    }
+
+    private void callBuffered() {
+        owner.account();
+        HttpCall c = call;
+        if (c != null) {
+            c.buffered(connection.bufferedAmount());
+        }
+    }
+
+    /** While a stream is open: drops the connection when its socket took none of the output for the write timeout. */
+    private void armStallCheck() {
+        LimitSettings limits = server.limitSettings();
+        if (limits.writeTimeoutNanos() <= 0) {
+            return;
+        }
+        callTimer = loop.schedule(limits.progressCheckNanos(), () -> {
+            callTimer = null;
+            if (closed || call == null) {
+                return;
+            }
+            long stalledSince = connection.writeStalledSinceNanos();
+            if (stalledSince != 0 && System.nanoTime() - stalledSince >= limits.writeTimeoutNanos()) {
+                server.overloadCounters().writeTimeouts.increment();
+                connection.close();
+                return;
+            }
+            armStallCheck();
+        });
+    }
+
+    private void cancelCallTimer() {
+        if (callTimer != null) {
+            callTimer.cancel();
+            callTimer = null;
+        }
+    }
+
     // ------------------------------------------------------------------------------------------ streaming
 
     private void pump() {
@@ -331,7 +585,7 @@ final class HttpExchange {
         }
         int kept = holdover == null ? 0 : holdover.remaining();
         if (kept + data.remaining() > MAX_HOLDOVER) {
-            connection.close(); // cannot happen while reading is paused; a bound all the same
+            connection.close(); // only while an HttpCall is open (reading is paused otherwise): a peer pipelining that much
             return;
         }
         ByteBuffer b = ByteBuffer.allocate(kept + data.remaining());

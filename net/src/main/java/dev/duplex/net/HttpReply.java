@@ -90,6 +90,19 @@ public final class HttpReply {
                 : new java.nio.ByteBuffer[] {head, java.nio.ByteBuffer.wrap(body)};
     }
 
+    /**
+     * The head of a streamed answer: this reply's status, type and headers, then {@code Transfer-Encoding: chunked}
+     * when {@code chunked}, else no length (the stream ends with the connection).
+     */
+    java.nio.ByteBuffer renderStreamHead(boolean keepAlive, boolean chunked) {
+        String[] extra = headers.toArray(new String[headers.size() + 2]);
+        if (chunked) {
+            extra[headers.size()] = "Transfer-Encoding";
+            extra[headers.size() + 1] = "chunked";
+        }
+        return HttpResponseWriter.head(status, ReasonPhrases.of(status), contentType, -1, keepAlive, extra);
+    }
+
     private static void checkToken(String value, String what) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

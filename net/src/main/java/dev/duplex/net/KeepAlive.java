@@ -22,15 +22,20 @@ record KeepAlive(long idleTimeoutNanos, int maxRequests) {
 
     /** Whether the connection may stay open after answering {@code request}, its {@code number}th (from 1). */
     boolean allows(HttpRequest request, int number) {
+        String length = request.headers().first("Content-Length");
+        return (length == null || length.strip().equals("0")) && allowsAfterBody(request, number);
+    }
+
+    /**
+     * As {@link #allows}, for a request whose Content-Length body the server read (an {@link HttpCall}'s): its
+     * body does not force a close.
+     */
+    boolean allowsAfterBody(HttpRequest request, int number) {
         if (idleTimeoutNanos <= 0 || number >= maxRequests) {
             return false;
         }
         HttpHeaders h = request.headers();
         if (h.containsToken("Connection", "close") || h.contains("Transfer-Encoding")) {
-            return false;
-        }
-        String length = h.first("Content-Length");
-        if (length != null && !length.strip().equals("0")) {
             return false;
         }
         if (request.versionMajor() == 1 && request.versionMinor() == 0) {

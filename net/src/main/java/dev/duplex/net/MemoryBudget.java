@@ -22,6 +22,7 @@ final class MemoryBudget {
 
     private final long limit;
     private final Iterable<ServerConnection> connections;
+    private final Iterable<HeldMemory> holders;
     private final OverloadCounters counters;
     private final LongAdder used = new LongAdder();
     private final AtomicBoolean passRunning = new AtomicBoolean();
@@ -29,8 +30,14 @@ final class MemoryBudget {
     private volatile long nextPassNanos = System.nanoTime();
 
     MemoryBudget(long limit, Iterable<ServerConnection> connections, OverloadCounters counters) {
+        this(limit, connections, java.util.List.of(), counters);
+    }
+
+    MemoryBudget(long limit, Iterable<ServerConnection> connections, Iterable<HeldMemory> holders,
+                 OverloadCounters counters) {
         this.limit = limit;
         this.connections = connections;
+        this.holders = holders;
         this.counters = counters;
     }
 
@@ -77,7 +84,15 @@ final class MemoryBudget {
                 if (c.isShed()) {
                     releasing += held;
                 } else if (held > 0) {
-                    candidates.add(new Candidate(c, held));
+                    candidates.add(new Candidate(c, null, held));
+                }
+            }
+            for (HeldMemory h : holders) {
+                long held = h.bytes();
+                if (h.isShed()) {
+                    releasing += held;
+                } else if (held > 0) {
+                    candidates.add(new Candidate(null, h, held));
                 }
             }
             long excess = used.sum() - releasing - limit / 4 * 3;
@@ -87,7 +102,7 @@ final class MemoryBudget {
                     if (excess <= 0) {
                         break;
                     }
-                    if (c.connection.shed("server memory budget exceeded")) {
+                    if (c.connection != null ? c.connection.shed("server memory budget exceeded") : c.holder.shed()) {
                         counters.shed.increment();
                         excess -= c.held;
                     }
@@ -99,6 +114,7 @@ final class MemoryBudget {
         }
     }
 
-    private record Candidate(ServerConnection connection, long held) {
+    /** A connection or an application's {@link HeldMemory}: one of the two is null. */
+    private record Candidate(ServerConnection connection, HeldMemory holder, long held) {
     }
 }

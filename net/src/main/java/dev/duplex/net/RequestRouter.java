@@ -25,11 +25,18 @@ final class RequestRouter {
     private final Map<String, Route> routes;
     private final List<Route> prefixRoutes;
     private final Map<String, HttpHandler> handlers;
+    private final Map<String, HttpCallRoute> calls;
     private final StaticFiles staticFiles;
     private final Consumer<Throwable> failures;
 
     RequestRouter(Map<String, Route> routes, Map<String, HttpHandler> handlers, StaticFiles staticFiles,
                   Consumer<Throwable> failures) {
+        this(routes, handlers, Map.of(), staticFiles, failures);
+    }
+
+    RequestRouter(Map<String, Route> routes, Map<String, HttpHandler> handlers, Map<String, HttpCallRoute> calls,
+                  StaticFiles staticFiles, Consumer<Throwable> failures) {
+        this.calls = Map.copyOf(calls);
         this.routes = Map.copyOf(routes);
         this.prefixRoutes = routes.values().stream().filter(r -> r.path().endsWith("/*"))
                 .sorted(Comparator.comparingInt((Route r) -> r.path().length()).reversed()).toList();
@@ -54,7 +61,16 @@ final class RequestRouter {
     }
 
     /** What to do with a request. */
-    sealed interface Outcome permits Respond, Serve, Upgrade {
+    sealed interface Outcome permits Respond, Serve, Upgrade, Call {
+    }
+
+    /** An {@link HttpCallHandler}'s request: read its body, then hand it an {@link HttpCall}. */
+    record Call(HttpCallRoute route) implements Outcome {
+    }
+
+    /** A failure of user code (a call handler or its callbacks): counted and reported. */
+    void failed(Throwable e) {
+        failures.accept(e);
     }
 
     /** Send these bytes, then keep the connection for the next request if {@code keepAlive}, else close it. */
@@ -79,6 +95,10 @@ final class RequestRouter {
         if (!ServerHandshake.isUpgradeRequest(request)) {
             if (route != null) {
                 return error(426, "this path speaks WebSocket only: send an upgrade request");
+            }
+            HttpCallRoute call = calls.get(request.path());
+            if (call != null) {
+                return new Call(call);
             }
             HttpHandler handler = handlers.get(request.path());
             return handler != null ? handle(handler, request, keepAlive) : serveFile(request, keepAlive);

@@ -306,16 +306,36 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         return shed.get();
     }
 
+    /** Any thread: an {@link HttpCall}'s stream passed the per-connection cap; counted like a WebSocket's. */
+    void shedHttp(String reason) {
+        if (shed(reason)) {
+            overload.shed.increment();
+        }
+    }
+
+    /** Any thread: {@code delta} bytes of an {@link HttpCall}'s stream are on their way to (or arrived at) the loop. */
+    void inFlight(long delta) {
+        inFlight.addAndGet(delta);
+        budget.add(delta);
+        if (delta > 0) {
+            budget.grew();
+        }
+    }
+
+    long inFlightBytes() {
+        return inFlight.get();
+    }
+
     /** Bytes held for the peer now, as last reported; any thread. */
     long heldBytes() {
         return heldOutput + heldInput + inFlight.get();
     }
 
     /** Loop thread: reports the change of what this connection holds to the budget. */
-    private void account() {
+    void account() {
         boolean open = connection.isOpen();
         long out = open ? connection.bufferedAmount() : 0;
-        long in = open && engine != null ? engine.bufferedInputBytes() : 0;
+        long in = !open ? 0 : engine != null ? engine.bufferedInputBytes() : http != null ? http.heldInputBytes() : 0;
         long delta = out - heldOutput + in - heldInput;
         if (delta != 0) {
             heldOutput = out;

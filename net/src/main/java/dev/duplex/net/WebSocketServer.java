@@ -83,6 +83,7 @@ public final class WebSocketServer implements AutoCloseable {
     private final RequestRouter router;
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
     private final Set<ServerSession> sessions = ConcurrentHashMap.newKeySet();
+    private final Set<HeldMemory> heldMemory = ConcurrentHashMap.newKeySet();
     private final AtomicInteger openConnections = new AtomicInteger();
     private final LongAdder acceptedConnections = new LongAdder();
     private final LongAdder httpRequests = new LongAdder();
@@ -111,12 +112,12 @@ public final class WebSocketServer implements AutoCloseable {
                 : b.staticClasspathFolder != null
                 ? StaticFiles.fromClasspath(b.staticClasspathFolder, WebSocketServer.class.getClassLoader())
                 : null;
-        this.router = new RequestRouter(b.routes, b.handlers, files, this::handlerFailed);
+        this.router = new RequestRouter(b.routes, b.handlers, b.calls, files, this::handlerFailed);
         long budget = b.memoryBudget > 0 ? b.memoryBudget : defaultMemoryBudget();
         this.limits = new LimitSettings(budget, b.maxBufferedPerConnection > 0 ? b.maxBufferedPerConnection
                 : defaultMaxBufferedPerConnection(b.engineConfig), b.readTimeout.toNanos(),
                 b.writeTimeout.toNanos(), b.maxConnections, b.maxConnectionsPerAddress, b.watchdogStall.toNanos());
-        this.memoryBudget = new MemoryBudget(budget, connections, overload);
+        this.memoryBudget = new MemoryBudget(budget, connections, heldMemory, overload);
     }
 
     /**
@@ -265,6 +266,16 @@ public final class WebSocketServer implements AutoCloseable {
     /** Shorthand for {@code health().healthy()}: false while an event loop is stalled or dead. */
     public boolean isHealthy() {
         return health().healthy();
+    }
+
+    /**
+     * Counts memory the application holds for a peer outside any connection in this server's memory budget; see
+     * {@link HeldMemory}. {@code onShed} runs once if the budget's shedding pass picks it. Any thread.
+     */
+    public HeldMemory holdMemory(Runnable onShed) {
+        HeldMemory h = new HeldMemory(memoryBudget, onShed, heldMemory::remove);
+        heldMemory.add(h);
+        return h;
     }
 
     /** A snapshot of the open WebSocket sessions. */
@@ -535,6 +546,7 @@ public final class WebSocketServer implements AutoCloseable {
         private int eventLoops = Runtime.getRuntime().availableProcessors();
         private final Map<String, Route> routes = new LinkedHashMap<>();
         private final Map<String, HttpHandler> handlers = new LinkedHashMap<>();
+        private final Map<String, HttpCallRoute> calls = new LinkedHashMap<>();
         private Path staticDirectory;
         private String staticClasspathFolder;
         private TlsConfig tls;
@@ -612,7 +624,7 @@ public final class WebSocketServer implements AutoCloseable {
             if (star >= 0 && (star != path.length() - 1 || !path.endsWith("/*"))) {
                 throw new IllegalArgumentException("a prefix endpoint ends with \"/*\" and has no other '*': " + path);
             }
-            if (handlers.containsKey(path)) {
+            if (handlers.containsKey(path) || calls.containsKey(path)) {
                 throw new IllegalArgumentException("an HTTP handler already serves " + path);
             }
             if (routes.putIfAbsent(path, new Route(path, Objects.requireNonNull(endpoint),
@@ -637,7 +649,38 @@ public final class WebSocketServer implements AutoCloseable {
             if (routes.containsKey(path)) {
                 throw new IllegalArgumentException("a WebSocket endpoint already serves " + path);
             }
-            if (handlers.putIfAbsent(path, Objects.requireNonNull(handler)) != null) {
+            if (handlers.containsKey(path) || calls.containsKey(path)
+                    || handlers.putIfAbsent(path, Objects.requireNonNull(handler)) != null) {
+                throw new IllegalArgumentException("two HTTP handlers at " + path);
+            }
+            return this;
+        }
+
+        /**
+         * Answers plain HTTP requests to exactly {@code path} (any method) with {@code handler}, which gets an
+         * {@link HttpCall} to answer later or as a stream, from any thread (long polling, Server-Sent Events). A
+         * request body is read first: with a Content-Length of at most {@code maxBodyBytes} (0: no body allowed),
+         * else 413 (411 for a chunked body). A call left unanswered for {@code replyTimeout} is answered 503.
+         * Bodies being read and streamed output count toward the memory budget and the per-connection output
+         * cap; see {@link HttpCall}.
+         *
+         * @throws IllegalArgumentException if the path does not start with '/', contains '*', or is taken, or the
+         *                                  limits are not positive ({@code maxBodyBytes} may be 0)
+         */
+        public Builder httpCalls(String path, int maxBodyBytes, Duration replyTimeout, HttpCallHandler handler) {
+            checkPath(path);
+            if (path.indexOf('*') >= 0) {
+                throw new IllegalArgumentException("an HTTP handler path is exact, without '*': " + path);
+            }
+            if (maxBodyBytes < 0) {
+                throw new IllegalArgumentException("maxBodyBytes must not be negative, was " + maxBodyBytes);
+            }
+            positive(replyTimeout, "replyTimeout");
+            if (routes.containsKey(path)) {
+                throw new IllegalArgumentException("a WebSocket endpoint already serves " + path);
+            }
+            if (handlers.containsKey(path) || calls.putIfAbsent(path, new HttpCallRoute(Objects.requireNonNull(handler),
+                    maxBodyBytes, replyTimeout.toNanos())) != null) {
                 throw new IllegalArgumentException("two HTTP handlers at " + path);
             }
             return this;
