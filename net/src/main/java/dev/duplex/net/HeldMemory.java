@@ -49,7 +49,7 @@ public final class HeldMemory implements AutoCloseable {
         if (delta != 0) {
             budget.add(delta);
             if (delta > 0) {
-                budget.grew();
+                budget.grew(null);
             }
         }
     }

@@ -318,7 +318,7 @@ final class ServerConnection implements ConnectionListener, EngineHandler {
         inFlight.addAndGet(delta);
         budget.add(delta);
         if (delta > 0) {
-            budget.grew();
+            budget.grew(null);
         }
     }
 
