@@ -339,8 +339,7 @@ final class HubCore {
                     }
                 }
             } catch (RuntimeException e) {
-                counters.errors.increment();
-                sendError(c, r.id(), ErrorCode.UNAVAILABLE, e.getMessage());
+                sendError(c, r.id(), ErrorCode.UNAVAILABLE, e.getMessage()); // counted there, once
                 return;
             }
         }
