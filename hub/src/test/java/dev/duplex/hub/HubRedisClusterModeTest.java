@@ -1,16 +1,14 @@
 package dev.duplex.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.duplex.net.WebSocketServer;
 import dev.duplex.testkit.RedisCluster;
 import dev.duplex.testkit.RedisServer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
+import static dev.duplex.hub.HubNodes.messages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,9 +35,8 @@ class HubRedisClusterModeTest {
     @TempDir
     static Path dir;
     private static RedisCluster cluster;
-    private final List<Hub> hubs = new ArrayList<>();
-    private final List<WebSocketServer> servers = new ArrayList<>();
-    private final List<JdkHubClient> clients = new ArrayList<>();
+    @RegisterExtension
+    final HubNodes nodes = new HubNodes();
     private final ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
 
     @BeforeAll
@@ -53,54 +51,14 @@ class HubRedisClusterModeTest {
         }
     }
 
-    @AfterEach
-    void stopNodes() throws Exception {
-        for (JdkHubClient c : clients) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // closed by the test or the server
-            }
-        }
-        for (WebSocketServer s : servers) {
-            s.stop();
-        }
-        for (Hub h : hubs) {
-            h.close();
-        }
-    }
-
     private Hub node() throws Exception {
-        Hub hub = Hub.builder().redis(cluster.uri()).redisTimeout(Duration.ofSeconds(5)).errorHandler(errors::add)
-                .build();
-        hubs.add(hub);
-        servers.add(hub.startServer(WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1)));
-        hub.ready().get(20, TimeUnit.SECONDS);
-        return hub;
-    }
-
-    private JdkHubClient client(int node) throws Exception {
-        JdkHubClient c = JdkHubClient.connect(URI.create("ws://127.0.0.1:" + servers.get(node).port() + "/hub"));
-        clients.add(c);
-        c.next("welcome");
-        return c;
+        return nodes.node(Hub.builder().redis(cluster.uri()).redisTimeout(Duration.ofSeconds(5))
+                .errorHandler(errors::add));
     }
 
     private static JsonNode subscribe(JdkHubClient c, String topic, String extra) throws Exception {
         c.send("{\"type\":\"subscribe\",\"id\":\"s-" + topic + "\",\"topic\":\"" + topic + "\"" + extra + "}");
         return c.next("subscribed");
-    }
-
-    /** The next message (skipping presence, which travels through Redis apart from the messages). */
-    private static JsonNode message(JdkHubClient c) throws Exception {
-        while (true) {
-            JsonNode n = c.next();
-            String type = n.path("type").asText();
-            if (!type.equals("join") && !type.equals("leave")) {
-                assertEquals("message", type, () -> "expected a message, got " + n);
-                return n;
-            }
-        }
     }
 
     private static int slot(String key) throws Exception {
@@ -139,11 +97,11 @@ class HubRedisClusterModeTest {
         node();
         node();
         List<String> topics = topicsOnSeveralShards(6);
-        JdkHubClient onB = client(1);
+        JdkHubClient onB = nodes.client(1);
         for (String t : topics) {
             assertEquals(0, subscribe(onB, t, "").get("seq").asLong());
         }
-        JdkHubClient publisher = client(0);
+        JdkHubClient publisher = nodes.client(0);
         int each = 15;
         for (int i = 1; i <= each; i++) {
             for (String t : topics) {
@@ -156,7 +114,7 @@ class HubRedisClusterModeTest {
         }
         Map<String, Long> last = new HashMap<>();
         for (int n = 0; n < each * topics.size(); n++) {
-            JsonNode m = message(onB);
+            JsonNode m = messages(onB, 1).get(0);
             String t = m.get("topic").asText();
             long seq = m.get("seq").asLong();
             assertEquals(last.getOrDefault(t, 0L) + 1, seq, () -> "out of order or twice: " + m);
@@ -180,9 +138,9 @@ class HubRedisClusterModeTest {
             for (int i = 1; i <= 8; i++) {
                 assertEquals(i, a.publish(t, Integer.toString(i)).get(10, TimeUnit.SECONDS).seq());
             }
-            JdkHubClient onA = client(0);
+            JdkHubClient onA = nodes.client(0);
             String aSession = subscribe(onA, t, "").get("members").get(0).get("session").asText();
-            JdkHubClient onB = client(1);
+            JdkHubClient onB = nodes.client(1);
             JsonNode subscribed = subscribe(onB, t, ",\"since\":5");
             assertEquals(8, subscribed.get("seq").asLong());
             assertEquals(2, subscribed.get("memberCount").asInt(), subscribed::toString);
@@ -190,7 +148,7 @@ class HubRedisClusterModeTest {
             subscribed.get("members").forEach(m -> sessions.add(m.get("session").asText()));
             assertTrue(sessions.contains(aSession), sessions::toString);
             for (long seq = 6; seq <= 8; seq++) {
-                JsonNode m = message(onB);
+                JsonNode m = messages(onB, 1).get(0);
                 assertEquals(seq, m.get("seq").asLong());
                 assertEquals(seq, m.get("data").asLong());
                 assertTrue(m.path("replay").asBoolean(), m::toString);
@@ -199,7 +157,7 @@ class HubRedisClusterModeTest {
             JsonNode join = onA.next("join");
             assertEquals(bSession, join.get("member").get("session").asText());
             a.publish(t, "9").get(10, TimeUnit.SECONDS);
-            JsonNode live = message(onB);
+            JsonNode live = messages(onB, 1).get(0);
             assertEquals(9, live.get("seq").asLong());
             assertFalse(live.path("replay").asBoolean());
             assertEquals(9, onA.next("message").get("seq").asLong());

@@ -1,15 +1,9 @@
 package dev.duplex.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.duplex.net.WebSocketServer;
-import dev.duplex.testkit.RedisServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +13,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static dev.duplex.hub.HubNodes.messages;
+import static dev.duplex.hub.HubNodes.reply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,93 +22,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Two hub nodes (two servers on 127.0.0.1) sharing one real redis-server. */
 class HubRedisClusterTest {
-    @TempDir
-    Path dir;
-    private RedisServer redis;
-    private final List<Hub> hubs = new ArrayList<>();
-    private final List<WebSocketServer> servers = new ArrayList<>();
-    private final List<JdkHubClient> clients = new ArrayList<>();
+    @RegisterExtension
+    final HubNodes nodes = HubNodes.onRedis();
     private final ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
-
-    @BeforeEach
-    void startRedis() throws Exception {
-        redis = RedisServer.start(dir);
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (JdkHubClient c : clients) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // closed by the test or the server
-            }
-        }
-        for (WebSocketServer s : servers) {
-            s.stop();
-        }
-        for (Hub h : hubs) {
-            h.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     /** Starts a node: a hub on the shared Redis and its own server. Index 0 is node A, 1 is node B. */
     private Hub node() throws Exception {
-        return node(Hub.builder().redis(redis.uri()).redisTimeout(Duration.ofSeconds(5)));
+        return node(Hub.builder().redis(nodes.redis().uri()).redisTimeout(Duration.ofSeconds(5)));
     }
 
     private Hub node(Hub.Builder builder) throws Exception {
-        Hub hub = builder.errorHandler(errors::add).build();
-        hubs.add(hub);
-        servers.add(hub.startServer(WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1)));
-        hub.ready().get(30, TimeUnit.SECONDS); // the first Lettuce connection loads Netty and Reactor: seconds under load
-        return hub;
-    }
-
-    private JdkHubClient client(int node) throws Exception {
-        JdkHubClient c = JdkHubClient.connect(URI.create("ws://127.0.0.1:" + servers.get(node).port() + "/hub"));
-        clients.add(c);
-        c.next("welcome");
-        return c;
+        return nodes.node(builder.errorHandler(errors::add));
     }
 
     private static JsonNode subscribe(JdkHubClient c, String topic, String extra) throws Exception {
         c.send("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"" + topic + "\"" + extra + "}");
         return c.next("subscribed");
-    }
-
-    /**
-     * The next reply of that type, skipping presence: a member's {@code join} travels through Redis, so it may
-     * reach a client that subscribed meanwhile and already got that member in {@code subscribed.members}.
-     */
-    private static JsonNode reply(JdkHubClient c, String type) throws Exception {
-        for (int skipped = 0; ; skipped++) {
-            JsonNode n = c.next();
-            String got = n.path("type").asText();
-            if (skipped < 10 && (got.equals("join") || got.equals("leave")) && !type.equals(got)) {
-                continue;
-            }
-            assertEquals(type, got, () -> "expected " + type + " but got " + n);
-            return n;
-        }
-    }
-
-    /** Reads messages (skipping presence) until {@code count} arrived; returns their seqs. */
-    private static List<JsonNode> messages(JdkHubClient c, int count) throws Exception {
-        List<JsonNode> out = new ArrayList<>();
-        while (out.size() < count) {
-            JsonNode n = c.next();
-            String type = n.path("type").asText();
-            if (type.equals("join") || type.equals("leave")) {
-                continue;
-            }
-            assertEquals("message", type, () -> "expected a message, got " + n);
-            out.add(n);
-        }
-        return out;
     }
 
     private static void assertSeqs(List<JsonNode> messages, long first, long last) {
@@ -131,9 +56,9 @@ class HubRedisClusterTest {
     void aMessagePublishedOnOneNodeReachesTheOtherOnceInOrderWithTheSameSeq() throws Exception {
         node();
         node();
-        JdkHubClient onB = client(1);
+        JdkHubClient onB = nodes.client(1);
         subscribe(onB, "room", "");
-        JdkHubClient publisher = client(0);
+        JdkHubClient publisher = nodes.client(0);
         List<Long> acked = new ArrayList<>();
         for (int i = 1; i <= 20; i++) {
             publisher.send("{\"type\":\"publish\",\"id\":\"p" + i + "\",\"topic\":\"room\",\"data\":" + i
@@ -150,7 +75,7 @@ class HubRedisClusterTest {
             assertEquals("room", got.get(i).get("topic").asText());
         }
         // nothing twice: the next thing B sees is the next message
-        hubs.get(0).publish("room", "\"end\"").get(10, TimeUnit.SECONDS);
+        nodes.hub(0).publish("room", "\"end\"").get(10, TimeUnit.SECONDS);
         JsonNode end = messages(onB, 1).get(0);
         assertEquals(21, end.get("seq").asLong());
         assertEquals("end", end.get("data").asText());
@@ -161,8 +86,8 @@ class HubRedisClusterTest {
         node();
         node();
         assertEquals(0, subscribers("held"));
-        JdkHubClient onA = client(0);
-        JdkHubClient onB = client(1);
+        JdkHubClient onA = nodes.client(0);
+        JdkHubClient onB = nodes.client(1);
         subscribe(onA, "held", "");
         subscribe(onB, "held", "");
         assertEquals(2, subscribers("held"));
@@ -174,13 +99,13 @@ class HubRedisClusterTest {
             assertTrue(System.nanoTime() < deadline, "node B still subscribed in Redis");
             TimeUnit.MILLISECONDS.sleep(50); // polling with a deadline
         }
-        hubs.get(1).publish("held", "1").get(10, TimeUnit.SECONDS); // B can still publish there
+        nodes.hub(1).publish("held", "1").get(10, TimeUnit.SECONDS); // B can still publish there
         assertEquals(1, messages(onA, 1).get(0).get("seq").asLong());
     }
 
     /** How many Redis connections listen to the topic's channel. */
     private int subscribers(String topic) throws Exception {
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", Integer.parseInt(redis.uri().replaceAll(".*:", "")))) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", Integer.parseInt(nodes.redis().uri().replaceAll(".*:", "")))) {
             s.setSoTimeout(5_000);
             s.getOutputStream().write(("PUBSUB NUMSUB duplex:{" + topic + "}:bus\r\n")
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
@@ -197,9 +122,9 @@ class HubRedisClusterTest {
     void presenceSpansTheNodes() throws Exception {
         node();
         node();
-        JdkHubClient onA = client(0);
+        JdkHubClient onA = nodes.client(0);
         String aSession = subscribe(onA, "lobby", "").get("members").get(0).get("session").asText();
-        JdkHubClient onB = client(1);
+        JdkHubClient onB = nodes.client(1);
         JsonNode subscribed = subscribe(onB, "lobby", "");
         assertEquals(2, subscribed.get("memberCount").asInt());
         List<String> sessions = new ArrayList<>();
@@ -219,33 +144,33 @@ class HubRedisClusterTest {
         node();
         node();
         // a member registered by a node that has no heartbeat (it died without cleaning up)
-        assertEquals(":1", redis.command("HSET duplex:{lobby}:members deadbeefdeadbeef/s99 ghost"));
-        JdkHubClient onB = client(1);
+        assertEquals(":1", nodes.redis().command("HSET duplex:{lobby}:members deadbeefdeadbeef/s99 ghost"));
+        JdkHubClient onB = nodes.client(1);
         JsonNode subscribed = subscribe(onB, "lobby", "");
         assertEquals(1, subscribed.get("memberCount").asInt(), "a dead node's member is not listed: " + subscribed);
         JsonNode leave = onB.next("leave");
         assertEquals("s99", leave.get("member").get("session").asText());
         assertEquals("ghost", leave.get("member").get("name").asText());
-        assertEquals(":0", redis.command("HEXISTS duplex:{lobby}:members deadbeefdeadbeef/s99"));
+        assertEquals(":0", nodes.redis().command("HEXISTS duplex:{lobby}:members deadbeefdeadbeef/s99"));
         // told once, though both nodes look for dead members
-        hubs.get(0).publish("lobby", "1").get(10, TimeUnit.SECONDS);
+        nodes.hub(0).publish("lobby", "1").get(10, TimeUnit.SECONDS);
         assertEquals("message", onB.next().get("type").asText());
     }
 
     @Test
     void aNodeRemovesItsOwnMembersThatAreNoLongerThereFromTheRegistry() throws Exception {
         node();
-        String nodeA = redis.bulk("RANDOMKEY"); // node A's heartbeat is the only key so far
+        String nodeA = nodes.redis().bulk("RANDOMKEY"); // node A's heartbeat is the only key so far
         assertTrue(nodeA.startsWith("duplex:node:"), nodeA);
         node();
-        JdkHubClient onA = client(0);
+        JdkHubClient onA = nodes.client(0);
         subscribe(onA, "lobby", "");
-        JdkHubClient onB = client(1);
+        JdkHubClient onB = nodes.client(1);
         subscribe(onB, "lobby", "");
         onA.next("join"); // B's client, seen on A
         // a member of node A whose leave never reached Redis (lost while Redis was away)
         String field = nodeA.substring("duplex:node:".length()) + "/s55";
-        assertEquals(":1", redis.command("HSET duplex:{lobby}:members " + field + " stale"));
+        assertEquals(":1", nodes.redis().command("HSET duplex:{lobby}:members " + field + " stale"));
         // node A's next sweep (every 2 s) removes and announces it; A's own client's join may still reach B first
         // when B subscribed while that join was on its way through Redis
         JsonNode leave = onB.next();
@@ -254,8 +179,8 @@ class HubRedisClusterTest {
         }
         assertEquals("leave", leave.get("type").asText(), leave.toString());
         assertEquals("s55", leave.get("member").get("session").asText());
-        assertEquals(":0", redis.command("HEXISTS duplex:{lobby}:members " + field));
-        assertEquals(":2", redis.command("HLEN duplex:{lobby}:members"));
+        assertEquals(":0", nodes.redis().command("HEXISTS duplex:{lobby}:members " + field));
+        assertEquals(":2", nodes.redis().command("HLEN duplex:{lobby}:members"));
     }
 
     @Test
@@ -265,7 +190,7 @@ class HubRedisClusterTest {
         for (int i = 1; i <= 10; i++) {
             assertEquals(i, a.publish("news", Integer.toString(i)).get(10, TimeUnit.SECONDS).seq());
         }
-        JdkHubClient onB = client(1);
+        JdkHubClient onB = nodes.client(1);
         JsonNode subscribed = subscribe(onB, "news", ",\"since\":6");
         assertEquals(10, subscribed.get("seq").asLong());
         List<JsonNode> replayed = messages(onB, 4);
@@ -284,8 +209,8 @@ class HubRedisClusterTest {
     void concurrentPublishersOnBothNodesGiveOneGapFreeOrderSeenAlikeOnBothNodes() throws Exception {
         Hub a = node();
         Hub b = node();
-        JdkHubClient onA = client(0);
-        JdkHubClient onB = client(1);
+        JdkHubClient onA = nodes.client(0);
+        JdkHubClient onB = nodes.client(1);
         subscribe(onA, "race", "");
         subscribe(onB, "race", "");
         int each = 150;
@@ -342,8 +267,8 @@ class HubRedisClusterTest {
         });
         assertTrue(fiftySent.await(20, TimeUnit.SECONDS));
         // node B has no subscriber on "flow" yet: the first subscribe makes it join the topic mid-stream
-        JdkHubClient live = client(1);
-        JdkHubClient fromStart = client(1);
+        JdkHubClient live = nodes.client(1);
+        JdkHubClient fromStart = nodes.client(1);
         long liveFrom = subscribe(live, "flow", "").get("seq").asLong();
         subscribe(fromStart, "flow", ",\"since\":0");
         flow.get(30, TimeUnit.SECONDS);
@@ -364,15 +289,15 @@ class HubRedisClusterTest {
     @Test
     void redisKeepsTheRetentionByCountAndAgeAndResumeAnnouncesTheRestAsAGap() throws Exception {
         MutableClock clock = new MutableClock();
-        Hub a = node(Hub.builder().redis(redis.uri()).history(5, Duration.ofHours(1)).clock(clock));
-        node(Hub.builder().redis(redis.uri()).history(5, Duration.ofHours(1)));
+        Hub a = node(Hub.builder().redis(nodes.redis().uri()).history(5, Duration.ofHours(1)).clock(clock));
+        node(Hub.builder().redis(nodes.redis().uri()).history(5, Duration.ofHours(1)));
         for (int i = 1; i <= 8; i++) {
             a.publish("kept", Integer.toString(i)).get(10, TimeUnit.SECONDS);
         }
-        assertEquals(":5", redis.command("ZCARD duplex:{kept}:log"));
-        assertEquals(":-1", redis.command("TTL duplex:{kept}:seq"), "the seq never expires");
-        assertTrue(Long.parseLong(redis.command("PTTL duplex:{kept}:log").substring(1)) > 0);
-        JdkHubClient onB = client(1);
+        assertEquals(":5", nodes.redis().command("ZCARD duplex:{kept}:log"));
+        assertEquals(":-1", nodes.redis().command("TTL duplex:{kept}:seq"), "the seq never expires");
+        assertTrue(Long.parseLong(nodes.redis().command("PTTL duplex:{kept}:log").substring(1)) > 0);
+        JdkHubClient onB = nodes.client(1);
         assertEquals(8, subscribe(onB, "kept", ",\"since\":0").get("seq").asLong());
         JsonNode gap = onB.next("gap");
         assertEquals(1, gap.get("from").asLong());
@@ -381,9 +306,9 @@ class HubRedisClusterTest {
 
         clock.advance(Duration.ofHours(2)); // everything kept so far is now older than the hour
         assertEquals(9, a.publish("kept", "9").get(10, TimeUnit.SECONDS).seq());
-        assertEquals(":1", redis.command("ZCARD duplex:{kept}:log"));
+        assertEquals(":1", nodes.redis().command("ZCARD duplex:{kept}:log"));
         assertSeqs(messages(onB, 1), 9, 9);
-        JdkHubClient late = client(1);
+        JdkHubClient late = nodes.client(1);
         subscribe(late, "kept", ",\"since\":0");
         gap = late.next("gap");
         assertEquals(1, gap.get("from").asLong());
@@ -393,15 +318,15 @@ class HubRedisClusterTest {
 
     @Test
     void aSlowRedisFailsThePublishUnavailableInsteadOfAcking() throws Exception {
-        node(Hub.builder().redis(redis.uri()).redisTimeout(Duration.ofMillis(300)));
+        node(Hub.builder().redis(nodes.redis().uri()).redisTimeout(Duration.ofMillis(300)));
         node();
-        JdkHubClient onB = client(1);
+        JdkHubClient onB = nodes.client(1);
         subscribe(onB, "slow", "");
-        JdkHubClient publisher = client(0);
+        JdkHubClient publisher = nodes.client(0);
         publisher.send("{\"type\":\"publish\",\"id\":\"o\",\"topic\":\"slow\",\"data\":0,\"ack\":true}");
         assertEquals(1, publisher.next("ack").get("seq").asLong());
         assertEquals(1, messages(onB, 1).get(0).get("seq").asLong());
-        assertEquals("+OK", redis.command("CLIENT PAUSE 2000 WRITE"));
+        assertEquals("+OK", nodes.redis().command("CLIENT PAUSE 2000 WRITE"));
         long pausedAt = System.nanoTime();
         publisher.send("{\"type\":\"publish\",\"id\":\"p\",\"topic\":\"slow\",\"data\":1,\"ack\":true}");
         JsonNode refused = publisher.next("error");
@@ -420,14 +345,14 @@ class HubRedisClusterTest {
     void withRedisGonePublishesFailUnavailableAndWorkAgainOnceItIsBack() throws Exception {
         Hub a = node();
         node();
-        JdkHubClient onB = client(1);
+        JdkHubClient onB = nodes.client(1);
         subscribe(onB, "ops", "");
-        JdkHubClient publisher = client(0);
+        JdkHubClient publisher = nodes.client(0);
         publisher.send("{\"type\":\"publish\",\"id\":\"before\",\"topic\":\"ops\",\"data\":1,\"ack\":true}");
         assertEquals(1, publisher.next("ack").get("seq").asLong());
         assertEquals(1, messages(onB, 1).get(0).get("seq").asLong());
 
-        redis.stop();
+        nodes.redis().stop();
         JsonNode notice = onB.next("error");
         assertEquals("unavailable", notice.get("code").asText());
         publisher.send("{\"type\":\"publish\",\"id\":\"during\",\"topic\":\"ops\",\"data\":2,\"ack\":true}");
@@ -438,7 +363,7 @@ class HubRedisClusterTest {
                 () -> a.publish("ops", "3").get(10, TimeUnit.SECONDS));
         assertEquals("unavailable", assertInstanceOf(HubException.class, serverSide.getCause()).code());
 
-        redis.start();
+        nodes.redis().start();
         // Lettuce reconnects by itself (100 ms, doubling up to 2 s): retry until Redis takes the publish again
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         Published after = null;
@@ -463,8 +388,8 @@ class HubRedisClusterTest {
     @Test
     void retryingThroughARedisOutageIsNotAbuse() throws Exception {
         node();
-        JdkHubClient publisher = client(0);
-        redis.stop();
+        JdkHubClient publisher = nodes.client(0);
+        nodes.redis().stop();
         int attempts = 50; // well over the error burst (20): a client retrying until Redis is back
         for (int i = 0; i < attempts; i++) {
             publisher.send("{\"type\":\"publish\",\"id\":\"r" + i + "\",\"topic\":\"retry\",\"data\":" + i
@@ -475,7 +400,7 @@ class HubRedisClusterTest {
             assertEquals("r" + i, refused.get("id").asText());
             assertEquals("unavailable", refused.get("code").asText());
         }
-        redis.start();
+        nodes.redis().start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         for (int i = 0; ; i++) {
             publisher.send("{\"type\":\"publish\",\"id\":\"again" + i

@@ -1,16 +1,11 @@
 package dev.duplex.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.duplex.net.WebSocketServer;
-import dev.duplex.testkit.RedisServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,54 +38,23 @@ class HubRedisFaultTest {
             .requestRate(100_000, 100_000).topicCreationRate(10_000, 10_000).build();
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(20);
 
-    @TempDir
-    Path dir;
-    private RedisServer redis;
-    private final List<Hub> hubs = new ArrayList<>();
-    private final List<WebSocketServer> servers = new ArrayList<>();
-    private final List<JdkHubClient> clients = new ArrayList<>();
+    @RegisterExtension
+    final HubNodes nodes = HubNodes.onRedis();
     /** seq → data of every acked publish, per topic, from every watcher: what subscribers must be shown. */
     private final Map<String, Map<Long, String>> ackedData = new HashMap<>();
     /** Appended to every failure of the watchers made from now on: the seed of a random run. */
     private String context = "";
 
     @BeforeEach
-    void startRedisAndThreeNodes() throws Exception {
-        redis = RedisServer.start(dir);
+    void startThreeNodes() throws Exception {
         for (int i = 0; i < 3; i++) {
-            Hub hub = Hub.builder().redis(redis.uri()).redisTimeout(Duration.ofSeconds(2)).limits(LIMITS)
-                    .errorHandler(e -> { }) // Redis going away is reported there; the streams are what is checked
-                    .build();
-            hubs.add(hub);
-            servers.add(hub.startServer(WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1)));
-            hub.ready().get(30, TimeUnit.SECONDS); // a cold JVM on a busy machine loads Netty meanwhile
-        }
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (JdkHubClient c : clients) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // closed by the test or the server
-            }
-        }
-        for (WebSocketServer s : servers) {
-            s.stop();
-        }
-        for (Hub h : hubs) {
-            h.close();
-        }
-        if (redis != null) {
-            redis.close();
+            nodes.node(Hub.builder().redis(nodes.redis().uri()).redisTimeout(Duration.ofSeconds(2)).limits(LIMITS)
+                    .errorHandler(e -> { })); // Redis going away is reported there; the streams are what is checked
         }
     }
 
     private Watcher watcher(int node, String label) throws Exception {
-        JdkHubClient c = JdkHubClient.connect(URI.create("ws://127.0.0.1:" + servers.get(node).port() + "/hub"));
-        clients.add(c);
-        Watcher w = new Watcher(c, label + "@node" + node, ackedData, context);
+        Watcher w = new Watcher(nodes.connect(node), label + "@node" + node, ackedData, context);
         w.await(() -> w.welcomed, "the welcome");
         return w;
     }
@@ -119,14 +83,14 @@ class HubRedisFaultTest {
             if (i == restartAt) {
                 restart = CompletableFuture.runAsync(() -> {
                     try {
-                        redis.stop(); // saves first: the data (seqs and logs) come back with start()
+                        nodes.redis().stop(); // saves first: the data (seqs and logs) come back with start()
                         stopped.countDown();
                         long deadline = System.nanoTime() + WAIT_NANOS;
                         while (publisher.refused.get() < refusalsWhileDown) {
                             assertTrue(System.nanoTime() < deadline, "the publisher was not refused while Redis was down");
                             TimeUnit.MILLISECONDS.sleep(10); // polling with a deadline
                         }
-                        redis.start();
+                        nodes.redis().start();
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
@@ -292,12 +256,9 @@ class HubRedisFaultTest {
 
     /** Node 3: a hub reaching Redis through a new proxy (returned), its errors into {@code errors}. */
     private TcpProxy proxiedNode(ConcurrentLinkedQueue<Throwable> errors) throws Exception {
-        TcpProxy proxy = new TcpProxy(Integer.parseInt(redis.uri().replaceAll(".*:", "")));
-        Hub hub = Hub.builder().redis("redis://127.0.0.1:" + proxy.port()).redisTimeout(Duration.ofSeconds(1))
-                .limits(LIMITS).errorHandler(errors::add).build();
-        hubs.add(hub);
-        servers.add(hub.startServer(WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1)));
-        hub.ready().get(30, TimeUnit.SECONDS); // a cold JVM on a busy machine loads Netty meanwhile
+        TcpProxy proxy = new TcpProxy(Integer.parseInt(nodes.redis().uri().replaceAll(".*:", "")));
+        nodes.node(Hub.builder().redis("redis://127.0.0.1:" + proxy.port()).redisTimeout(Duration.ofSeconds(1))
+                .limits(LIMITS).errorHandler(errors::add));
         return proxy;
     }
 

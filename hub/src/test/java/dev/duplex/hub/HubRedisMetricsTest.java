@@ -1,22 +1,15 @@
 package dev.duplex.hub;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.duplex.net.WebSocketServer;
-import dev.duplex.testkit.RedisServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import static dev.duplex.hub.HubNodes.messages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -25,65 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link Hub#clusterMetrics()} on nodes sharing a real redis-server, while messages flow and Redis goes away. */
 class HubRedisMetricsTest {
-    @TempDir
-    Path dir;
-    private RedisServer redis;
-    private final List<Hub> hubs = new ArrayList<>();
-    private final List<WebSocketServer> servers = new ArrayList<>();
-    private final List<JdkHubClient> clients = new ArrayList<>();
-
-    @BeforeEach
-    void startRedis() throws Exception {
-        redis = RedisServer.start(dir);
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (JdkHubClient c : clients) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // closed by the server already
-            }
-        }
-        for (WebSocketServer s : servers) {
-            s.stop();
-        }
-        for (Hub h : hubs) {
-            h.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    final HubNodes nodes = HubNodes.onRedis();
 
     private Hub node(Duration timeout) throws Exception {
-        Hub hub = Hub.builder().redis(redis.uri()).redisTimeout(timeout).errorHandler(e -> { }).build();
-        hubs.add(hub);
-        servers.add(hub.startServer(WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1)));
-        hub.ready().get(30, TimeUnit.SECONDS);
-        return hub;
-    }
-
-    private JdkHubClient client(int node) throws Exception {
-        JdkHubClient c = JdkHubClient.connect(URI.create("ws://127.0.0.1:" + servers.get(node).port() + "/hub"));
-        clients.add(c);
-        c.next("welcome");
-        return c;
-    }
-
-    /** The next {@code count} messages, skipping presence. */
-    private static List<JsonNode> messages(JdkHubClient c, int count) throws Exception {
-        List<JsonNode> out = new ArrayList<>();
-        while (out.size() < count) {
-            JsonNode n = c.next();
-            String type = n.path("type").asText();
-            if (!type.equals("join") && !type.equals("leave")) {
-                assertEquals("message", type, () -> "expected a message, got " + n);
-                out.add(n);
-            }
-        }
-        return out;
+        return nodes.node(Hub.builder().redis(nodes.redis().uri()).redisTimeout(timeout).errorHandler(e -> { }));
     }
 
     private static ClusterMetrics metrics(Hub hub) {
@@ -112,9 +51,9 @@ class HubRedisMetricsTest {
 
     @Test
     void aNodeThatNeverReachedRedisIsUnreachableSinceItWasBuilt() throws Exception {
-        redis.stop();
-        Hub hub = Hub.builder().redis(redis.uri()).errorHandler(e -> { }).build();
-        hubs.add(hub);
+        nodes.redis().stop();
+        Hub hub = Hub.builder().redis(nodes.redis().uri()).errorHandler(e -> { }).build();
+        nodes.closeLast(hub);
         ExecutionException failed = assertThrows(ExecutionException.class,
                 () -> hub.ready().get(20, TimeUnit.SECONDS));
         assertEquals("unavailable", assertInstanceOf(HubException.class, failed.getCause()).code());
@@ -127,10 +66,10 @@ class HubRedisMetricsTest {
     void messagesOutCountOnThePublishingNodeAndInOnTheSubscribedOneWithRoundTrips() throws Exception {
         Hub a = node(Duration.ofSeconds(5));
         Hub b = node(Duration.ofSeconds(5));
-        JdkHubClient onB = client(1);
+        JdkHubClient onB = nodes.client(1);
         onB.send("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"flow\"}");
         onB.next("subscribed");
-        JdkHubClient publisher = client(0);
+        JdkHubClient publisher = nodes.client(0);
         for (int i = 1; i <= 5; i++) {
             publisher.send("{\"type\":\"publish\",\"id\":\"p" + i + "\",\"topic\":\"flow\",\"data\":" + i
                     + ",\"ack\":true}");
@@ -163,7 +102,7 @@ class HubRedisMetricsTest {
         }
         assertTrue(ma.roundTrips() >= 5 + 2, "five scripts and more: " + ma);
 
-        JdkHubClient resuming = client(0);
+        JdkHubClient resuming = nodes.client(0);
         resuming.send("{\"type\":\"subscribe\",\"id\":\"r\",\"topic\":\"flow\",\"since\":2}");
         resuming.next("subscribed");
         assertEquals(3, messages(resuming, 3).size());
@@ -174,13 +113,13 @@ class HubRedisMetricsTest {
     @Test
     void redisGoneCountsErrorsAndDropsTheLinksWhichComeBackAsReconnects() throws Exception {
         Hub a = node(Duration.ofSeconds(5));
-        JdkHubClient onA = client(0);
+        JdkHubClient onA = nodes.client(0);
         onA.send("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"down\"}");
         onA.next("subscribed"); // A holds a Redis subscription now
         ClusterMetrics before = metrics(a);
         assertEquals(0, before.commandErrors(), before::toString);
 
-        redis.stop();
+        nodes.redis().stop();
         ClusterMetrics down = await(a, "links down", m -> !m.commandLinkUp() && !m.pubSubLinkUp()
                 && m.unreachableMillis() > 0);
         ExecutionException refused = assertThrows(ExecutionException.class,
@@ -191,7 +130,7 @@ class HubRedisMetricsTest {
         assertEquals(0, failed.reconnects(), failed::toString);
         assertTrue(failed.unreachableMillis() >= down.unreachableMillis(), failed::toString);
 
-        redis.start();
+        nodes.redis().start();
         ClusterMetrics back = await(a, "reconnects", m -> m.commandLinkUp() && m.pubSubLinkUp()
                 && m.reconnects() >= 2 && m.unreachableMillis() == 0);
         assertEquals(2, back.reconnects(), () -> "one reconnect per connection: " + back);
@@ -211,7 +150,7 @@ class HubRedisMetricsTest {
     @Test
     void aFrozenRedisCountsTimeoutsAndIsUnreachableUntilItAnswersAgain() throws Exception {
         Hub a = node(Duration.ofMillis(500));
-        assertEquals("+OK", redis.command("CLIENT PAUSE 3000"));
+        assertEquals("+OK", nodes.redis().command("CLIENT PAUSE 3000"));
         ExecutionException refused = assertThrows(ExecutionException.class,
                 () -> a.publish("frozen", "1").get(10, TimeUnit.SECONDS));
         assertEquals("unavailable", assertInstanceOf(HubException.class, refused.getCause()).code());

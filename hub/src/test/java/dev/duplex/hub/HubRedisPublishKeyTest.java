@@ -1,83 +1,27 @@
 package dev.duplex.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.duplex.net.WebSocketServer;
-import dev.duplex.testkit.RedisServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static dev.duplex.hub.HubNodes.reply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Idempotent publish ({@code "key"}) across nodes: the check runs in Redis, in the script that gives the seq. */
 class HubRedisPublishKeyTest {
-    @TempDir
-    Path dir;
-    private RedisServer redis;
-    private final List<Hub> hubs = new ArrayList<>();
-    private final List<WebSocketServer> servers = new ArrayList<>();
-    private final List<JdkHubClient> clients = new ArrayList<>();
-
-    @BeforeEach
-    void startRedis() throws Exception {
-        redis = RedisServer.start(dir);
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (JdkHubClient c : clients) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // closed already
-            }
-        }
-        for (WebSocketServer s : servers) {
-            s.stop();
-        }
-        for (Hub h : hubs) {
-            h.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    final HubNodes nodes = HubNodes.onRedis();
 
     private void node() throws Exception {
-        Hub hub = Hub.builder().redis(redis.uri()).redisTimeout(Duration.ofSeconds(5)).errorHandler(e -> { }).build();
-        hubs.add(hub);
-        servers.add(hub.startServer(WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1)));
-        hub.ready().get(10, TimeUnit.SECONDS);
-    }
-
-    private JdkHubClient client(int node) throws Exception {
-        JdkHubClient c = JdkHubClient.connect(URI.create("ws://127.0.0.1:" + servers.get(node).port() + "/hub"));
-        clients.add(c);
-        c.next("welcome");
-        return c;
-    }
-
-    /** The next frame of {@code type}, skipping presence (joins travel through Redis and may come late). */
-    private static JsonNode next(JdkHubClient c, String type) throws Exception {
-        while (true) {
-            JsonNode n = c.next();
-            String got = n.path("type").asText();
-            if (!type.equals(got) && (got.equals("join") || got.equals("leave"))) {
-                continue;
-            }
-            assertEquals(type, got, n::toString);
-            return n;
-        }
+        nodes.node(Hub.builder().redis(nodes.redis().uri()).redisTimeout(Duration.ofSeconds(5))
+                .errorHandler(e -> { }));
     }
 
     private static String publish(String id, String topic, String key, Object data) {
@@ -89,49 +33,49 @@ class HubRedisPublishKeyTest {
     void aKeyRetriedOnAnotherNodeIsAckedWithTheFirstSeqAndDeliveredOnce() throws Exception {
         node();
         node();
-        JdkHubClient onA = client(0);
-        JdkHubClient onB = client(1);
+        JdkHubClient onA = nodes.client(0);
+        JdkHubClient onB = nodes.client(1);
         onB.send("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"room\"}");
-        next(onB, "subscribed");
-        JdkHubClient publisher = client(0);
+        reply(onB, "subscribed");
+        JdkHubClient publisher = nodes.client(0);
         publisher.send(publish("p1", "room", "k-1", "\"hello\""));
-        JsonNode first = next(publisher, "ack");
+        JsonNode first = reply(publisher, "ack");
         assertEquals(1, first.get("seq").asLong());
         assertFalse(first.has("duplicate"));
 
-        JdkHubClient retry = client(1); // the publisher's node "failed": it sends again to B
+        JdkHubClient retry = nodes.client(1); // the publisher's node "failed": it sends again to B
         retry.send(publish("p1", "room", "k-1", "\"hello\""));
-        JsonNode again = next(retry, "ack");
+        JsonNode again = reply(retry, "ack");
         assertEquals(1, again.get("seq").asLong());
         assertEquals(first.get("ts").asLong(), again.get("ts").asLong());
         assertTrue(again.get("duplicate").asBoolean());
         retry.send(publish("p2", "room", "k-2", "\"next\""));
-        assertEquals(2, next(retry, "ack").get("seq").asLong());
+        assertEquals(2, reply(retry, "ack").get("seq").asLong());
 
-        JsonNode m1 = next(onB, "message");
+        JsonNode m1 = reply(onB, "message");
         assertEquals(1, m1.get("seq").asLong());
         assertEquals("hello", m1.get("data").asText());
-        JsonNode m2 = next(onB, "message");
+        JsonNode m2 = reply(onB, "message");
         assertEquals(2, m2.get("seq").asLong(), "the duplicate was not delivered");
-        assertEquals(1, hubs.get(1).metrics().duplicatePublishes());
+        assertEquals(1, nodes.hub(1).metrics().duplicatePublishes());
 
         onA.send("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"room\",\"since\":0}");
-        next(onA, "subscribed");
-        assertEquals(1, next(onA, "message").get("seq").asLong());
-        assertEquals(2, next(onA, "message").get("seq").asLong());
-        assertEquals("2", redis.bulk("HGET duplex:{room}:seq seq"), "one seq given per distinct key");
+        reply(onA, "subscribed");
+        assertEquals(1, reply(onA, "message").get("seq").asLong());
+        assertEquals(2, reply(onA, "message").get("seq").asLong());
+        assertEquals("2", nodes.redis().bulk("HGET duplex:{room}:seq seq"), "one seq given per distinct key");
     }
 
     @Test
     void keysArePerTopicAndServerCodeCanUseThem() throws Exception {
         node();
         node();
-        assertEquals(1, hubs.get(0).publish("a", "1", "same").get(10, TimeUnit.SECONDS).seq());
-        assertEquals(1, hubs.get(1).publish("b", "1", "same").get(10, TimeUnit.SECONDS).seq());
-        assertEquals(hubs.get(0).publish("a", "1", "same").get(10, TimeUnit.SECONDS),
-                hubs.get(1).publish("a", "1", "same").get(10, TimeUnit.SECONDS));
-        assertEquals(2, hubs.get(1).publish("a", "2").get(10, TimeUnit.SECONDS).seq());
-        assertEquals(2, hubs.get(0).publish("b", "2").get(10, TimeUnit.SECONDS).seq());
+        assertEquals(1, nodes.hub(0).publish("a", "1", "same").get(10, TimeUnit.SECONDS).seq());
+        assertEquals(1, nodes.hub(1).publish("b", "1", "same").get(10, TimeUnit.SECONDS).seq());
+        assertEquals(nodes.hub(0).publish("a", "1", "same").get(10, TimeUnit.SECONDS),
+                nodes.hub(1).publish("a", "1", "same").get(10, TimeUnit.SECONDS));
+        assertEquals(2, nodes.hub(1).publish("a", "2").get(10, TimeUnit.SECONDS).seq());
+        assertEquals(2, nodes.hub(0).publish("b", "2").get(10, TimeUnit.SECONDS).seq());
     }
 
     @Test
@@ -141,8 +85,8 @@ class HubRedisPublishKeyTest {
         List<java.util.concurrent.CompletableFuture<Published>> onA = new ArrayList<>();
         List<java.util.concurrent.CompletableFuture<Published>> onB = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            onA.add(hubs.get(0).publish("race", Integer.toString(i), "k" + i));
-            onB.add(hubs.get(1).publish("race", Integer.toString(i), "k" + i));
+            onA.add(nodes.hub(0).publish("race", Integer.toString(i), "k" + i));
+            onB.add(nodes.hub(1).publish("race", Integer.toString(i), "k" + i));
         }
         java.util.Set<Long> seqs = new java.util.TreeSet<>();
         for (int i = 0; i < 200; i++) {
@@ -152,12 +96,12 @@ class HubRedisPublishKeyTest {
         }
         assertEquals(200, seqs.size());
         assertEquals(200L, ((java.util.TreeSet<Long>) seqs).last(), "200 keys, 200 seqs: none stored twice");
-        assertEquals(200, hubs.get(0).metrics().duplicatePublishes() + hubs.get(1).metrics().duplicatePublishes());
+        assertEquals(200, nodes.hub(0).metrics().duplicatePublishes() + nodes.hub(1).metrics().duplicatePublishes());
     }
 
     @Test
     void theScriptBoundsTheKeysByCountAndWindowAndLetsThemExpire() throws Exception {
-        RedisSharedLog log = new RedisSharedLog(redis.uri(), new Retention(100, Duration.ofHours(1)),
+        RedisSharedLog log = new RedisSharedLog(nodes.redis().uri(), new Retention(100, Duration.ofHours(1)),
                 Duration.ofSeconds(5), Duration.ofSeconds(10), 3);
         log.open(new SharedLog.Events() {
             @Override
@@ -184,17 +128,17 @@ class HubRedisPublishKeyTest {
             assertEquals(new SharedLog.Appended(3, t0 + 3, false), append(log, t0 + 3, null));
             assertEquals(new SharedLog.Appended(4, t0 + 4, false), append(log, t0 + 4, "c"));
             assertEquals(new SharedLog.Appended(5, t0 + 5, false), append(log, t0 + 5, "d"));
-            assertEquals(":3", redis.command("HLEN duplex:{k}:keys"), "at most 3 keys");
-            assertEquals(":3", redis.command("ZCARD duplex:{k}:keyorder"));
+            assertEquals(":3", nodes.redis().command("HLEN duplex:{k}:keys"), "at most 3 keys");
+            assertEquals(":3", nodes.redis().command("ZCARD duplex:{k}:keyorder"));
             assertEquals(new SharedLog.Appended(6, t0 + 6, false), append(log, t0 + 6, "a"), "the oldest went");
             assertEquals(new SharedLog.Appended(5, t0 + 5, true), append(log, t0 + 7, "d"));
             // ten seconds after "d" (timestamps are the topic's, so no waiting): "d" is new again
             assertEquals(new SharedLog.Appended(5, t0 + 5, true), append(log, t0 + 5 + 10_000, "d"));
             assertEquals(new SharedLog.Appended(7, t0 + 5 + 10_001, false), append(log, t0 + 5 + 10_001, "d"));
-            assertEquals(":2", redis.command("HLEN duplex:{k}:keys"), "\"c\" and the first \"d\", older than the window, were dropped");
-            long ttl = Long.parseLong(redis.command("PTTL duplex:{k}:keys").substring(1));
+            assertEquals(":2", nodes.redis().command("HLEN duplex:{k}:keys"), "\"c\" and the first \"d\", older than the window, were dropped");
+            long ttl = Long.parseLong(nodes.redis().command("PTTL duplex:{k}:keys").substring(1));
             assertTrue(ttl > 0 && ttl <= 10_000, "the keys expire with the window: " + ttl);
-            ttl = Long.parseLong(redis.command("PTTL duplex:{k}:keyorder").substring(1));
+            ttl = Long.parseLong(nodes.redis().command("PTTL duplex:{k}:keyorder").substring(1));
             assertTrue(ttl > 0 && ttl <= 10_000, "the key order expires with the window: " + ttl);
         } finally {
             log.close();

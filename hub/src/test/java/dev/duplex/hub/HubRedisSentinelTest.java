@@ -1,15 +1,13 @@
 package dev.duplex.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.duplex.net.WebSocketServer;
 import dev.duplex.testkit.RedisServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,43 +37,21 @@ class HubRedisSentinelTest {
     private RedisServer primary;
     private RedisServer replica;
     private RedisServer sentinel;
-    private final List<Hub> hubs = new ArrayList<>();
-    private final List<WebSocketServer> servers = new ArrayList<>();
-    private final List<JdkHubClient> clients = new ArrayList<>();
+    @RegisterExtension
+    final HubNodes nodes = new HubNodes();
 
     @BeforeEach
     void startRedis() throws Exception {
-        primary = RedisServer.start(Files.createDirectories(dir.resolve("primary")),
-                "--min-replicas-to-write", "1", "--min-replicas-max-lag", "10");
-        replica = RedisServer.start(Files.createDirectories(dir.resolve("replica")),
-                "--replicaof", "127.0.0.1", Integer.toString(primary.port()));
+        primary = nodes.closeLast(RedisServer.start(Files.createDirectories(dir.resolve("primary")),
+                "--min-replicas-to-write", "1", "--min-replicas-max-lag", "10"));
+        replica = nodes.closeLast(RedisServer.start(Files.createDirectories(dir.resolve("replica")),
+                "--replicaof", "127.0.0.1", Integer.toString(primary.port())));
         // the primary takes writes once its replica is in sync
         waitFor(() -> primary.command("SET duplex:probe 1").equals("+OK"), "the replica to sync");
-        sentinel = RedisServer.sentinel(Files.createDirectories(dir.resolve("sentinel")), MASTER, primary);
+        sentinel = nodes.closeLast(RedisServer.sentinel(Files.createDirectories(dir.resolve("sentinel")), MASTER,
+                primary));
         waitFor(() -> sentinel.call("SENTINEL REPLICAS " + MASTER).contains(Integer.toString(replica.port())),
                 "the Sentinel to find the replica");
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (JdkHubClient c : clients) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // closed by the test or the server
-            }
-        }
-        for (WebSocketServer s : servers) {
-            s.stop();
-        }
-        for (Hub h : hubs) {
-            h.close();
-        }
-        for (RedisServer r : new RedisServer[] {sentinel, replica, primary}) {
-            if (r != null) {
-                r.close();
-            }
-        }
     }
 
     private static void waitFor(Callable<Boolean> condition, String what) throws Exception {
@@ -94,17 +70,7 @@ class HubRedisSentinelTest {
     }
 
     private void node() throws Exception {
-        Hub hub = Hub.builder().redis(sentinel.sentinelUri(MASTER)).redisTimeout(Duration.ofSeconds(2)).build();
-        hubs.add(hub);
-        servers.add(hub.startServer(WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1)));
-        hub.ready().get(60, TimeUnit.SECONDS); // a cold JVM on a busy machine may take many seconds
-    }
-
-    private JdkHubClient client(int node) throws Exception {
-        JdkHubClient c = JdkHubClient.connect(URI.create("ws://127.0.0.1:" + servers.get(node).port() + "/hub"));
-        clients.add(c);
-        c.next("welcome");
-        return c;
+        nodes.node(Hub.builder().redis(sentinel.sentinelUri(MASTER)).redisTimeout(Duration.ofSeconds(2)));
     }
 
     /** Publishes {@code data} until it is acked, retrying each {@code unavailable}; returns the seq. */
@@ -130,12 +96,12 @@ class HubRedisSentinelTest {
         node();
         node();
         for (int n = 0; n < 2; n++) {
-            JdkHubClient c = client(n);
+            JdkHubClient c = nodes.client(n);
             c.send("{\"type\":\"subscribe\",\"id\":\"s\",\"topic\":\"chat\"}");
             c.next("subscribed");
             subscribers.add(c);
         }
-        JdkHubClient publisher = client(0);
+        JdkHubClient publisher = nodes.client(0);
         for (int i = 1; i <= 10; i++) {
             acked.put(publishUntilAcked(publisher, i, deadline), i);
         }

@@ -5,8 +5,8 @@ import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.duplex.net.OriginPolicy;
 import dev.duplex.net.WebSocketServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.URI;
@@ -16,8 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -34,35 +32,18 @@ class HubTransportLimitsTest {
     private static final byte[] SECRET = "0123456789abcdef0123456789abcdef-test-only".getBytes(StandardCharsets.UTF_8);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+    @RegisterExtension
+    final HubNodes nodes = new HubNodes();
     private Hub hub;
     private WebSocketServer server;
-    private final List<AutoCloseable> clients = new ArrayList<>();
 
     private void start(Hub.Builder b) throws Exception {
         start(b, WebSocketServer.builder());
     }
 
     private void start(Hub.Builder b, WebSocketServer.Builder server) throws Exception {
-        hub = b.build();
-        this.server = hub.startServer(server.host("127.0.0.1").port(0).eventLoops(2));
-        hub.ready().get(10, TimeUnit.SECONDS);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : clients) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // closed by the test
-            }
-        }
-        if (server != null) {
-            server.stop();
-        }
-        if (hub != null) {
-            hub.close();
-        }
+        hub = nodes.node(b, server.eventLoops(2));
+        this.server = nodes.server(0);
     }
 
     private URI uri(String pathAndQuery) {
@@ -92,7 +73,7 @@ class HubTransportLimitsTest {
 
     private HubClient ws(String query) throws Exception {
         HubClient c = HubClient.of(JdkHubClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hub?" + query)));
-        clients.add(c);
+        nodes.track(c);
         return c;
     }
 
@@ -143,7 +124,7 @@ class HubTransportLimitsTest {
                 .withArrayClaim("subscribe", new String[] {"*"}).withExpiresAt(Instant.now().plusSeconds(3))
                 .sign(Algorithm.HMAC256(SECRET));
         SseHubClient carol = SseHubClient.connect(uri("/"), "name=mallory&token=" + token);
-        clients.add(carol);
+        nodes.track(carol);
         assertEquals("carol", carol.next("welcome").path("name").asText(), "the token's name wins");
         carol.send("{\"type\":\"publish\",\"id\":\"x\",\"topic\":\"b\",\"data\":1}");
         assertEquals("forbidden", carol.next("error").path("code").asText());
@@ -208,7 +189,7 @@ class HubTransportLimitsTest {
     void requestsInOnePostTakeFromTheSameRateBucketsAndOversizedOnesGetTooLarge() throws Exception {
         start(Hub.builder().inMemory().limits(HubLimits.builder().requestRate(1, 2).maxMessageBytes(100).build()));
         PollHubClient c = PollHubClient.connect(uri("/"), "");
-        clients.add(c);
+        nodes.track(c);
         c.next("welcome");
         c.send("[{\"type\":\"ping\",\"id\":\"1\"},{\"type\":\"ping\",\"id\":\"2\"},{\"type\":\"ping\",\"id\":\"3\"},"
                 + "{\"type\":\"publish\",\"id\":\"4\",\"topic\":\"t\",\"data\":\"" + "x".repeat(100) + "\"}]");
@@ -271,7 +252,7 @@ class HubTransportLimitsTest {
         HubClient bob = ws("name=bob");
         bob.next("welcome");
         SseHubClient sse = SseHubClient.connect(uri("/"), "name=alice");
-        clients.add(sse);
+        nodes.track(sse);
         String session = sse.next("welcome").path("session").asText();
         sse.send("{\"type\":\"subscribe\",\"topic\":\"t\"}");
         sse.next("subscribed");
@@ -287,13 +268,13 @@ class HubTransportLimitsTest {
         assertEquals(sse.transportSession() + ".42", latest);
         sse.drop();
         SseHubClient again = SseHubClient.connect(uri("/"), "name=alice&session=" + sse.transportSession() + "&ack=42");
-        clients.add(again);
+        nodes.track(again);
         bob.send("{\"type\":\"publish\",\"topic\":\"t\",\"data\":43}");
         assertEquals("message", again.next().path("type").asText(), "resumed: no new welcome");
         again.drop();
         SseHubClient tooOld = SseHubClient.connect(uri("/"), "name=alice&session=" + early.substring(0, early.indexOf('.'))
                 + "&ack=2");
-        clients.add(tooOld);
+        nodes.track(tooOld);
         JsonNode welcome = tooOld.next("welcome");
         assertTrue(!welcome.path("session").asText().equals(session), "a new session: the window no longer has 3..");
     }
@@ -337,7 +318,7 @@ class HubTransportLimitsTest {
         assertEquals("[]", empty.body());
         assertTrue(System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(250), "held for the poll timeout");
         SseHubClient sse = SseHubClient.connect(uri("/"), "");
-        clients.add(sse);
+        nodes.track(sse);
         sse.next("welcome");
         int before = sse.comments.get();
         await(() -> sse.comments.get() >= before + 3, "heartbeat comments on a quiet stream");
@@ -347,7 +328,7 @@ class HubTransportLimitsTest {
     void requestsOfOneSessionMayArriveOnAnyLoopAndConnection() throws Exception {
         start(Hub.builder().inMemory());
         SseHubClient sse = SseHubClient.connect(uri("/"), "name=roamer");
-        clients.add(sse);
+        nodes.track(sse);
         sse.next("welcome");
         for (int i = 0; i < 6; i++) { // a new client each time: a new TCP connection, given to the loops in turn
             HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -362,7 +343,7 @@ class HubTransportLimitsTest {
         start(Hub.builder().inMemory().httpTransports(true, 10, Duration.ofMillis(300))
                 .limits(HubLimits.builder().maxErrorBurst(1).build()));
         SseHubClient sse = SseHubClient.connect(uri("/"), "name=a");
-        clients.add(sse);
+        nodes.track(sse);
         String first = sse.next("welcome").path("session").asText();
         sse.send("[{\"type\":\"nope\"},{\"type\":\"nope\"},{\"type\":\"nope\"}]");
         sse.next("error");

@@ -3,8 +3,8 @@ package dev.duplex.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.duplex.net.WebSocketServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -28,14 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HubTransportsTest {
+    @RegisterExtension
+    final HubNodes nodes = new HubNodes();
     private Hub hub;
     private WebSocketServer server;
-    private final List<AutoCloseable> clients = new ArrayList<>();
 
     private void start(Hub.Builder b) throws Exception {
-        hub = b.build();
-        server = hub.startServer(WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(2));
-        hub.ready().get(10, TimeUnit.SECONDS);
+        hub = nodes.node(b, WebSocketServer.builder().eventLoops(2));
+        server = nodes.server(0);
     }
 
     private URI base() {
@@ -43,9 +42,8 @@ class HubTransportsTest {
     }
 
     private HubClient ws(String query) throws Exception {
-        HubClient c = HubClient.of(JdkHubClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hub?" + query)));
-        clients.add(c);
-        return c;
+        return nodes.track(HubClient.of(JdkHubClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hub?"
+                + query))));
     }
 
     private HubClient client(String transport, String query) throws Exception {
@@ -55,25 +53,7 @@ class HubTransportsTest {
             case "longpoll" -> PollHubClient.connect(base(), query);
             default -> throw new IllegalArgumentException(transport);
         };
-        clients.add(c);
-        return c;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : clients) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // closed by the test already
-            }
-        }
-        if (server != null) {
-            server.stop();
-        }
-        if (hub != null) {
-            hub.close();
-        }
+        return nodes.track(c);
     }
 
     /** The conversation every transport must carry the same way (what alice receives, normalized). */
