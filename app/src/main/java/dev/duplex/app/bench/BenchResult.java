@@ -25,14 +25,22 @@ import java.util.Map;
  * @param serverCpuNanos    the server process's CPU time in the window, -1 without {@code --server-pid}
  * @param serverCpuProblem  why the server's CPU could not be read, or null
  * @param aborted           why the run stopped before measuring, or null
+ * @param order             hub mode: what the subscribers' seq checks found; else null
+ * @param ackLatency        hub mode with ack: publish to ack, nanoseconds (empty otherwise)
  */
 record BenchResult(BenchPlan plan, long opened, long failedAttempts, long connectNanos, Histogram handshake,
                    long windowNanos, long messages, long payloadBytes, long published, Histogram latency,
                    Map<ErrorKind, Long> errors, Map<String, Long> errorExamples, long processCpuNanos,
-                   long loopCpuNanos, long serverCpuNanos, String serverCpuProblem, String aborted) {
+                   long loopCpuNanos, long serverCpuNanos, String serverCpuProblem, String aborted,
+                   SeqChecks.OrderSummary order, Histogram ackLatency) {
 
     long totalErrors() {
         return errors.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Whether the run counts as clean: measured, no error, and (hub) nothing lost, duplicated or reordered. */
+    boolean clean() {
+        return aborted == null && totalErrors() == 0 && (order == null || order.problems() == 0);
     }
 
     double windowSeconds() {
@@ -51,7 +59,7 @@ record BenchResult(BenchPlan plan, long opened, long failedAttempts, long connec
     String cpuUnitName() {
         return switch (plan.mode()) {
             case ECHO -> "message";
-            case FANOUT -> "delivery";
+            case FANOUT, HUB -> "delivery";
             default -> "connection"; // connect mode (attack modes have their own report)
         };
     }

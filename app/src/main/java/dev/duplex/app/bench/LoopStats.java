@@ -16,6 +16,8 @@ final class LoopStats {
 
     /** Echo round trips, or fanout deliveries, in nanoseconds; measured window only. */
     final Histogram latency = new Histogram(MAX_NANOS, 3);
+    /** Hub mode with ack: publish to ack, in nanoseconds; measured window only. */
+    final Histogram ackLatency = new Histogram(MAX_NANOS, 3);
     /** Connect plus upgrade time of every connection opened. */
     final Histogram handshake = new Histogram(MAX_NANOS, 3);
     /** Echo: round trips completed; fanout: deliveries to subscribers; measured window only. */
@@ -39,6 +41,10 @@ final class LoopStats {
         bytes.lazySet(bytes.get() + payloadBytes);
     }
 
+    void recordAck(long nanos) {
+        ackLatency.recordValue(Math.min(Math.max(nanos, 0), MAX_NANOS));
+    }
+
     void recordPublished(long count) {
         published.lazySet(published.get() + count);
     }
@@ -57,6 +63,7 @@ final class LoopStats {
     /** Starts the measured window: forgets what the warm-up recorded. */
     void resetWindow() {
         latency.reset();
+        ackLatency.reset();
         messages.lazySet(0);
         bytes.lazySet(0);
         published.lazySet(0);
