@@ -70,7 +70,9 @@ final class HubSubscriberWorkload implements Workload {
         if (at + size >= data.limit() || data.get(at + size) != '"') {
             return "a message whose data is not a string of " + size + " characters: " + HubFrames.text(data);
         }
-        seqs.received(seq);
+        if (!seqs.received(seq)) {
+            return null; // a duplicate: counted by the check, not as a delivery
+        }
         try {
             int publisher = FanoutStamp.publisher(data, at);
             if (publisher == FanoutStamp.PROBE) {

@@ -38,7 +38,8 @@ final class SeqCheck {
         return expected;
     }
 
-    void received(long seq) {
+    /** Checks {@code seq}; returns false for a duplicate (which the caller does not count as a delivery). */
+    boolean received(long seq) {
         if (seq == expected) {
             clear(seq);
             expected++;
@@ -56,7 +57,9 @@ final class SeqCheck {
             outOfOrder++;
         } else {
             duplicated++;
+            return false;
         }
+        return true;
     }
 
     /** The server said seqs {@code from..to} are no longer kept: they are lost to this subscriber. */

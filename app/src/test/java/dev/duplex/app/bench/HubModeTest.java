@@ -2,6 +2,8 @@ package dev.duplex.app.bench;
 
 import dev.duplex.hub.Hub;
 import dev.duplex.hub.HubLimits;
+import dev.duplex.net.Endpoint;
+import dev.duplex.net.ServerSession;
 import dev.duplex.net.WebSocketServer;
 import dev.duplex.testkit.RedisServer;
 import org.junit.jupiter.api.AfterEach;
@@ -14,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,6 +76,47 @@ class HubModeTest {
         assertTrue(run.number("order", "lastSeq") >= 50, run::toString);
         // the hub's own count: the 150 measured deliveries plus the join probes' copies
         assertTrue(hubs.get(0).metrics().delivered() >= 150, () -> hubs.get(0).metrics().toString());
+    }
+
+    /**
+     * A fake hub that numbers the messages itself and misbehaves: it skips seq 10 (the message after 9 comes as
+     * 11) and sends the message numbered 20 twice. Each subscriber must report one lost and one duplicated.
+     */
+    @Test
+    void lostAndDuplicatedSeqsAreFoundPerSubscriber() throws Exception {
+        Set<ServerSession> subscribers = ConcurrentHashMap.newKeySet();
+        long[] seq = {0};
+        WebSocketServer fake = WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1)
+                .endpoint("/hub", new Endpoint() {
+                    @Override
+                    public void onText(ServerSession session, String text) {
+                        if (text.contains("\"type\":\"subscribe\"")) {
+                            subscribers.add(session);
+                            session.send("{\"type\":\"subscribed\",\"id\":\"bench\",\"topic\":\"bench\",\"seq\":"
+                                    + seq[0] + ",\"memberCount\":1,\"members\":[]}");
+                            return;
+                        }
+                        String data = text.substring(text.indexOf("\"data\":\"") + 8, text.lastIndexOf('"'));
+                        long n = ++seq[0] == 10 ? ++seq[0] : seq[0];
+                        String message = "{\"type\":\"message\",\"topic\":\"bench\",\"seq\":" + n
+                                + ",\"ts\":1,\"from\":{\"session\":\"s-1\",\"name\":\"p\"},\"data\":\"" + data + "\"}";
+                        for (int copy = 0; copy < (n == 20 ? 2 : 1); copy++) {
+                            for (ServerSession s : subscribers) {
+                                s.send(message);
+                            }
+                        }
+                    }
+                }).build().start();
+        servers.add(fake);
+        BenchRun run = BenchRun.of("ws://127.0.0.1:" + fake.port() + "/hub", "--mode", "hub", "-c", "2", "-n", "30",
+                "--timeout", "5s");
+        assertEquals(1, run.exitCode(), run::toString);
+        assertEquals(0, run.number("errors", "total"), run::toString);
+        assertEquals(60, run.number("deliveries"), run::toString); // the duplicates are not deliveries
+        assertEquals(2, run.number("order", "lost"), run::toString);
+        assertEquals(2, run.number("order", "duplicated"), run::toString);
+        assertEquals(0, run.number("order", "outOfOrder"), run::toString);
+        assertEquals(2, run.number("order", "subscribersWithProblems"), run::toString);
     }
 
     @Test
