@@ -40,7 +40,7 @@ import java.util.concurrent.Callable;
                 "Examples:",
                 "  duplex bench ws://127.0.0.1:8080/echo",
                 "  duplex bench --mode fanout -c 100 ws://127.0.0.1:8080/broadcast/bench",
-                "  duplex bench --mode hub -c 3000 --in-flight 16 ws://127.0.0.1:8081/hub,ws://127.0.0.1:8082/hub",
+                "  duplex bench --mode hub -c 3000 ws://h1:8080/hub,ws://h2:8080/hub",
                 "Docs: docs/operations.md (options, report), docs/benchmarks.md."})
 public final class BenchCommand implements Callable<Integer> {
 
