@@ -228,7 +228,7 @@ def bench_command(a, run):
     urls = ",".join(f"ws://127.0.0.1:{p}/hub" for p in run.node_ports)
     return (["java"] + BENCH_JVM + ["-jar", str(JAR), "bench", "--mode", "hub", "-c", str(a.subscribers),
                                     "--publishers", "1", "--in-flight", str(a.in_flight), "--size", str(a.size),
-                                    "-d", a.duration, "--warmup", a.warmup, "--timeout", "30s",
+                                    "-d", a.duration, "--warmup", a.warmup, "--timeout", a.timeout,
                                     "--threads", str(a.bench_threads), "--topic", "bench", "--json", "--progress"]
             + (["--ack"] if a.ack else []) + [urls])
 
@@ -357,6 +357,13 @@ def summary(records, a):
     row("latency p50 ms", lambda r: (pick(r, "bench", "latencyMicros", "p50") or 0) / 1000 or None)
     row("latency p99 ms", lambda r: (pick(r, "bench", "latencyMicros", "p99") or 0) / 1000 or None)
     row("latency max ms", lambda r: (pick(r, "bench", "latencyMicros", "max") or 0) / 1000 or None)
+    for i in range(3):
+        row(f"p50 ms, subscribers on node{i}",
+            lambda r, i=i: (pick(r, "bench", "byUrl") or [{}] * 3)[i:i + 1] and
+            ((pick((r["bench"]["byUrl"][i:i + 1] or [{}])[0], "latencyMicros", "p50") or 0) / 1000 or None))
+        row(f"p99 ms, subscribers on node{i}",
+            lambda r, i=i: (pick(r, "bench", "byUrl") or [{}] * 3)[i:i + 1] and
+            ((pick((r["bench"]["byUrl"][i:i + 1] or [{}])[0], "latencyMicros", "p99") or 0) / 1000 or None))
     row("lost + duplicated + out of order", lambda r: sum(pick(r, "bench", "order", k) or 0
                                                           for k in ("lost", "duplicated", "outOfOrder")))
     row("bench errors", lambda r: pick(r, "bench", "errors", "total"))
@@ -394,6 +401,8 @@ def main():
     p.add_argument("--duration", default="15s")
     p.add_argument("--warmup", default="5s")
     p.add_argument("--ack", action="store_true")
+    p.add_argument("--timeout", default="120s",
+                   help="the bench's --timeout: also how long 9,000 subscribers may take to join (default 120s)")
     p.add_argument("--bench-threads", type=int, default=1)
     p.add_argument("--port", type=int, default=19000)
     p.add_argument("--configs", default=",".join(CONFIGS))

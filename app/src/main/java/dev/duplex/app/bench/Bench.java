@@ -251,6 +251,10 @@ final class Bench {
         Histogram handshake = new Histogram(LoopStats.MAX_NANOS, 3);
         Histogram latency = new Histogram(LoopStats.MAX_NANOS, 3);
         Histogram ackLatency = new Histogram(LoopStats.MAX_NANOS, 3);
+        java.util.List<Histogram> byUrl = new ArrayList<>();
+        for (int i = 0; i < plan.urls().size(); i++) {
+            byUrl.add(new Histogram(LoopStats.MAX_NANOS, 3));
+        }
         long opened = 0;
         long failed = 0;
         long messages = 0;
@@ -261,6 +265,9 @@ final class Bench {
             handshake.add(s.handshake);
             latency.add(s.latency);
             ackLatency.add(s.ackLatency);
+            for (int i = 0; i < byUrl.size(); i++) {
+                byUrl.get(i).add(s.latencyByUrl[i]);
+            }
             opened += s.opened.get();
             failed += s.failed.get();
             messages += s.messages.get();
@@ -270,7 +277,7 @@ final class Bench {
         return new BenchResult(plan, opened, failed, Math.max(0, connectEnd - runStart), handshake,
                 window.nanos(), messages, bytes, published, latency, errors.byKind(), errors.examples(),
                 window.processCpuNanos(), window.loopCpuNanos(), window.serverCpuNanos(), window.serverProblem(),
-                aborted, order, ackLatency);
+                aborted, order, ackLatency, byUrl);
     }
 
     /** CPU readings at the start and end of the measured window. */

@@ -38,7 +38,7 @@ final class BenchLoop implements Runnable {
     private final CountDownLatch settled;
     private final Selector selector;
     private final Thread thread;
-    private final LoopStats stats = new LoopStats();
+    private final LoopStats stats;
     private final List<BenchConnection> connections = new ArrayList<>();
     private final List<PublisherWorkload> publishers = new ArrayList<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
@@ -74,6 +74,7 @@ final class BenchLoop implements Runnable {
         this.number = number;
         this.plan = plan;
         this.targets = targets;
+        this.stats = new LoopStats(plan.urls().size());
         this.workloads = workloads;
         this.errors = errors;
         this.settled = settled;

@@ -2,6 +2,7 @@ package dev.duplex.app.bench;
 
 import org.HdrHistogram.Histogram;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,12 +28,13 @@ import java.util.Map;
  * @param aborted           why the run stopped before measuring, or null
  * @param order             hub mode: what the subscribers' seq checks found; else null
  * @param ackLatency        hub mode with ack: publish to ack, nanoseconds (empty otherwise)
+ * @param latencyByUrl      hub mode: delivery latency of the subscribers on each URL, in the plan's order
  */
 record BenchResult(BenchPlan plan, long opened, long failedAttempts, long connectNanos, Histogram handshake,
                    long windowNanos, long messages, long payloadBytes, long published, Histogram latency,
                    Map<ErrorKind, Long> errors, Map<String, Long> errorExamples, long processCpuNanos,
                    long loopCpuNanos, long serverCpuNanos, String serverCpuProblem, String aborted,
-                   SeqChecks.OrderSummary order, Histogram ackLatency) {
+                   SeqChecks.OrderSummary order, Histogram ackLatency, List<Histogram> latencyByUrl) {
 
     long totalErrors() {
         return errors.values().stream().mapToLong(Long::longValue).sum();

@@ -12,14 +12,20 @@ final class HubSubscriberWorkload implements Workload {
     private final BenchLoop loop;
     private final FanoutState fanout;
     private final int size;
+    private final int url;
     private final ByteBuffer subscribe;
     private final SeqCheck seqs = new SeqCheck();
     private boolean subscribeSent;
     private boolean joined;
 
-    /** @param subscribe the masked subscribe frame, shared read-only (duplicated here) */
-    HubSubscriberWorkload(BenchLoop loop, FanoutState fanout, SeqChecks checks, ByteBuffer subscribe, int size) {
+    /**
+     * @param subscribe the masked subscribe frame, shared read-only (duplicated here)
+     * @param url       the number of the URL this subscriber opened, for the latency by URL
+     */
+    HubSubscriberWorkload(BenchLoop loop, FanoutState fanout, SeqChecks checks, ByteBuffer subscribe, int size,
+                          int url) {
         this.loop = loop;
+        this.url = url;
         this.fanout = fanout;
         this.size = size;
         this.subscribe = subscribe.duplicate();
@@ -85,7 +91,7 @@ final class HubSubscriberWorkload implements Workload {
             long sentAt = FanoutStamp.nanoTime(data, at);
             fanout.delivered(publisher, FanoutStamp.sequence(data, at));
             if (loop.measuring()) {
-                loop.stats().recordMessage(size, now - sentAt);
+                loop.stats().recordDelivery(url, size, now - sentAt);
             }
             return null;
         } catch (IllegalArgumentException e) {

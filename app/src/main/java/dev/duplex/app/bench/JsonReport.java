@@ -103,6 +103,16 @@ final class JsonReport {
             if (plan.ack()) {
                 latency(json, "ackLatencyMicros", r.ackLatency());
             }
+            json.writeArrayFieldStart("byUrl");
+            for (int i = 0; i < plan.urls().size(); i++) {
+                Histogram h = r.latencyByUrl().get(i);
+                json.writeStartObject();
+                json.writeStringField("url", plan.urls().get(i).toString());
+                json.writeNumberField("deliveries", h.getTotalCount());
+                latency(json, "latencyMicros", h);
+                json.writeEndObject();
+            }
+            json.writeEndArray();
             SeqChecks.OrderSummary o = r.order();
             json.writeObjectFieldStart("order");
             json.writeNumberField("subscribersChecked", o == null ? 0 : o.subscribers());

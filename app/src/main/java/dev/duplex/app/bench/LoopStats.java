@@ -18,6 +18,8 @@ final class LoopStats {
     final Histogram latency = new Histogram(MAX_NANOS, 3);
     /** Hub mode with ack: publish to ack, in nanoseconds; measured window only. */
     final Histogram ackLatency = new Histogram(MAX_NANOS, 3);
+    /** Hub mode: delivery latency by the subscriber's URL (index in the plan's URLs); measured window only. */
+    final Histogram[] latencyByUrl;
     /** Connect plus upgrade time of every connection opened. */
     final Histogram handshake = new Histogram(MAX_NANOS, 3);
     /** Echo: round trips completed; fanout: deliveries to subscribers; measured window only. */
@@ -39,6 +41,20 @@ final class LoopStats {
         recordLatency(latencyNanos);
         messages.lazySet(messages.get() + 1);
         bytes.lazySet(bytes.get() + payloadBytes);
+    }
+
+    /** @param urls how many URLs the subscribers are spread over */
+    LoopStats(int urls) {
+        latencyByUrl = new Histogram[urls];
+        for (int i = 0; i < urls; i++) {
+            latencyByUrl[i] = new Histogram(MAX_NANOS, 3);
+        }
+    }
+
+    /** Hub mode: a delivery to a subscriber on URL number {@code url}. */
+    void recordDelivery(int url, int payloadBytes, long latencyNanos) {
+        recordMessage(payloadBytes, latencyNanos);
+        latencyByUrl[url].recordValue(Math.min(Math.max(latencyNanos, 0), MAX_NANOS));
     }
 
     void recordAck(long nanos) {
@@ -64,6 +80,9 @@ final class LoopStats {
     void resetWindow() {
         latency.reset();
         ackLatency.reset();
+        for (Histogram h : latencyByUrl) {
+            h.reset();
+        }
         messages.lazySet(0);
         bytes.lazySet(0);
         published.lazySet(0);

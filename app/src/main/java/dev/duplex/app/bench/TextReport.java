@@ -38,6 +38,13 @@ final class TextReport {
             if (plan.ack()) {
                 line(out, "ack latency", percentiles(r.ackLatency()));
             }
+            if (plan.urls().size() > 1) {
+                for (int i = 0; i < plan.urls().size(); i++) {
+                    Histogram h = r.latencyByUrl().get(i);
+                    line(out, i == 0 ? "by URL" : "", plan.urls().get(i) + ": " + h.getTotalCount()
+                            + " deliveries, " + percentiles(h));
+                }
+            }
             SeqChecks.OrderSummary o = r.order();
             line(out, "seq check", o == null ? "not run" : String.format(Locale.ROOT,
                     "%d subscribers checked up to seq %d: %d lost, %d duplicated, %d out of order"

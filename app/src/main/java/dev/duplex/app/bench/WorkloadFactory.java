@@ -68,7 +68,8 @@ final class WorkloadFactory {
                 int index = connection.index();
                 if (index < plan.connections()) {
                     return plan.mode() == Mode.HUB
-                            ? new HubSubscriberWorkload(loop, fanout, seqChecks, subscribeFrame, plan.size())
+                            ? new HubSubscriberWorkload(loop, fanout, seqChecks, subscribeFrame, plan.size(),
+                                    index % plan.urls().size())
                             : new SubscriberWorkload(loop, fanout, plan.size());
                 }
                 int id = index - plan.connections();

@@ -159,6 +159,11 @@ class HubModeTest {
         assertEquals(60, run.number("published"), run::toString);
         assertEquals(300, run.number("deliveries"), run::toString);
         assertEquals(5, run.number("order", "subscribersChecked"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> byUrl = (List<Map<String, Object>>) run.at("byUrl");
+        assertEquals(first, byUrl.get(0).get("url"));
+        assertEquals(180L, ((Number) byUrl.get(0).get("deliveries")).longValue(), run::toString);
+        assertEquals(120L, ((Number) byUrl.get(1).get("deliveries")).longValue(), run::toString);
         assertEquals(0, run.number("order", "lost") + run.number("order", "duplicated")
                 + run.number("order", "outOfOrder"), run::toString);
         // subscribers 0, 2, 4 on the first node, 1 and 3 on the second: both delivered the 60 messages
