@@ -10,7 +10,7 @@ round), each run with fresh processes:
   one-memory  one `duplex serve --memory` node (no Redis) with all 9,000 subscribers
 
 The load is `duplex bench --mode hub` (one publisher, --in-flight messages outstanding until every subscriber has
-received them, --size characters of data). Every node runs `java -Xms1g -Xmx1g -XX:+UseParallelGC -jar
+received them, --size characters of data). Every node runs `java -Xms1g -Xmx1g (--node-heap) -XX:+UseParallelGC -jar
 app/target/duplex.jar serve --no-demo --publish-rate 1000000 --max-connections 20000` (the publish limit lifted:
 the default 50/s per connection would be the bottleneck). Everything, redis-server and the load generator
 included, shares the machine's cores: nothing is pinned.
@@ -29,6 +29,7 @@ over the rounds). Python standard library only; Linux only (/proc). Build first:
     ./mvnw -q -B -ntp package -DskipTests -DskipFuzz=true -pl app -am
     python3 bench/cluster_fanout.py                       # 5 rounds, ~40 s per run, 15 runs
     python3 bench/cluster_fanout.py --rounds 1 --subscribers 900 --duration 5s --warmup 2s   # a quick look
+    python3 bench/cluster_fanout.py --report-only bench/results/2026-12-02-cluster-fanout/900  # summary again
 """
 import argparse
 import json
@@ -46,7 +47,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 JAR = ROOT / "app" / "target" / "duplex.jar"
 TICKS = os.sysconf("SC_CLK_TCK")
-NODE_JVM = ["-Xms1g", "-Xmx1g", "-XX:+UseParallelGC"]
+NODE_HEAP = "1g"
 BENCH_JVM = ["-Xms2g", "-Xmx2g", "-XX:+UseParallelGC"]
 CONFIGS = ["cluster", "one-redis", "one-memory"]
 
@@ -165,7 +166,8 @@ class Run:
                 time.sleep(0.05)
         for i, port in enumerate(self.node_ports):
             store = ["--redis", f"redis://127.0.0.1:{self.redis_port}"] if self.redis else ["--memory"]
-            cmd = ["java"] + NODE_JVM + ["-jar", str(JAR), "serve", "--host", "127.0.0.1", "--port", str(port),
+            heap = self.a.node_heap
+            cmd = ["java", f"-Xms{heap}", f"-Xmx{heap}", "-XX:+UseParallelGC", "-jar", str(JAR), "serve", "--host", "127.0.0.1", "--port", str(port),
                                          "--no-demo", "--publish-rate", "1000000", "--max-connections", "20000"]
             self.nodes.append((port, subprocess.Popen(cmd + store, stdout=subprocess.DEVNULL,
                                                       stderr=self.log(f"node{i}"))))
@@ -404,10 +406,20 @@ def main():
     p.add_argument("--timeout", default="120s",
                    help="the bench's --timeout: also how long 9,000 subscribers may take to join (default 120s)")
     p.add_argument("--bench-threads", type=int, default=1)
+    p.add_argument("--node-heap", default=NODE_HEAP, help="each node's -Xms/-Xmx (default 1g; the memory budget for"
+                   " clients is a quarter of it)")
     p.add_argument("--port", type=int, default=19000)
     p.add_argument("--configs", default=",".join(CONFIGS))
     p.add_argument("--out", default=str(ROOT / "bench" / "results" / time.strftime("%Y-%m-%d-cluster-fanout")))
+    p.add_argument("--report-only", metavar="DIR", help="rewrite DIR/summary.md from DIR/raw.jsonl and print it")
     a = p.parse_args()
+    if a.report_only:
+        records = [json.loads(line) for line in open(Path(a.report_only) / "raw.jsonl")]
+        a.rounds = max(r["round"] for r in records)
+        text = summary(records, a)
+        (Path(a.report_only) / "summary.md").write_text(text)
+        print(text)
+        return
     if not JAR.exists():
         sys.exit(f"{JAR} is missing: ./mvnw -q -B -ntp package -DskipTests -DskipFuzz=true -pl app -am")
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
