@@ -342,8 +342,7 @@ def fmt(v):
 
 def summary(records, a):
     lines = [f"# Cluster fan-out, {a.subscribers} subscribers, {a.rounds} rounds", "",
-             f"bench: --in-flight {a.in_flight} --size {a.size} -d {a.duration} --warmup {a.warmup}"
-             f"{' --ack' if a.ack else ''}", "",
+             "bench: `" + next((r["benchCommand"] for r in records if r.get("benchCommand")), "?") + "`", "",
              "Median (min–max) over the rounds.", ""]
     header = ("| figure | " + " | ".join(CONFIGS) + " |")
     lines += [header, "|---|" + "---:|" * len(CONFIGS)]
@@ -359,13 +358,14 @@ def summary(records, a):
     row("latency p50 ms", lambda r: (pick(r, "bench", "latencyMicros", "p50") or 0) / 1000 or None)
     row("latency p99 ms", lambda r: (pick(r, "bench", "latencyMicros", "p99") or 0) / 1000 or None)
     row("latency max ms", lambda r: (pick(r, "bench", "latencyMicros", "max") or 0) / 1000 or None)
+    def url_latency(r, i, pct):
+        by = pick(r, "bench", "byUrl") or []
+        v = pick(by[i], "latencyMicros", pct) if i < len(by) else None
+        return v / 1000 if v is not None else None
+
     for i in range(3):
-        row(f"p50 ms, subscribers on node{i}",
-            lambda r, i=i: (pick(r, "bench", "byUrl") or [{}] * 3)[i:i + 1] and
-            ((pick((r["bench"]["byUrl"][i:i + 1] or [{}])[0], "latencyMicros", "p50") or 0) / 1000 or None))
-        row(f"p99 ms, subscribers on node{i}",
-            lambda r, i=i: (pick(r, "bench", "byUrl") or [{}] * 3)[i:i + 1] and
-            ((pick((r["bench"]["byUrl"][i:i + 1] or [{}])[0], "latencyMicros", "p99") or 0) / 1000 or None))
+        row(f"p50 ms, subscribers on node{i}", lambda r, i=i: url_latency(r, i, "p50"))
+        row(f"p99 ms, subscribers on node{i}", lambda r, i=i: url_latency(r, i, "p99"))
     row("lost + duplicated + out of order", lambda r: sum(pick(r, "bench", "order", k) or 0
                                                           for k in ("lost", "duplicated", "outOfOrder")))
     row("bench errors", lambda r: pick(r, "bench", "errors", "total"))
