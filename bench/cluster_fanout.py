@@ -397,6 +397,7 @@ def summary(records, a):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--first-round", type=int, default=1, help="number of the first round (to add rounds to --out)")
     p.add_argument("--subscribers", type=int, default=9000)
     p.add_argument("--in-flight", type=int, default=16)
     p.add_argument("--size", type=int, default=64)
@@ -429,9 +430,9 @@ def main():
     logs.mkdir(parents=True, exist_ok=True)
     configs = a.configs.split(",")
     records = []
-    index = 0
+    index = 30 * (a.first_round - 1)  # fresh ports for added rounds
     with open(out / "raw.jsonl", "a") as raw:
-        for rnd in range(1, a.rounds + 1):
+        for rnd in range(a.first_round, a.first_round + a.rounds):
             shift = (rnd - 1) % len(configs)
             for config in configs[shift:] + configs[:shift]:
                 r = one_run(a, config, rnd, index, logs)
