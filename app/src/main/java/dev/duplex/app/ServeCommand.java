@@ -103,6 +103,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Messages older than this are dropped from history (default: ${DEFAULT-VALUE} h).")
     long historyHours;
 
+    @Option(names = "--publish-rate", defaultValue = "50", paramLabel = "N",
+            description = "Publishes per second one /hub connection may make, in bursts of up to twice that; more get"
+                    + " rate_limited (default: ${DEFAULT-VALUE}). Requests of any kind: 200/s or twice this, the larger.")
+    int publishRate;
+
     @Option(names = "--tls-cert", paramLabel = "FILE",
             description = "PEM certificate chain: serve https and wss (needs --tls-key).")
     Path tlsCertificate;
@@ -342,6 +347,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (memory && dataDirectory != null) {
             throw new ParameterException(spec.commandLine(), "--memory and --data exclude each other");
+        }
+        if (publishRate < 1 || publishRate > 100_000_000) {
+            throw new ParameterException(spec.commandLine(), "--publish-rate must be between 1 and 100000000");
         }
         if (redis != null && (memory || dataDirectory != null)) {
             throw new ParameterException(spec.commandLine(), "--redis excludes --data and --memory");

@@ -50,7 +50,7 @@ final class Serving implements AutoCloseable {
     static Serving start(ServeCommand options, WebSocketServer.Builder builder, Consumer<Throwable> errors)
             throws IOException {
         Hub.Builder hubBuilder = Hub.builder()
-                .limits(limits(options.maxMessageSize))
+                .limits(limits(options.maxMessageSize, options.publishRate))
                 .history(options.history, Duration.ofHours(options.historyHours))
                 .originPolicy(OriginPolicy.sameOrigin(options.allowOrigins.toArray(String[]::new)));
         if (options.compress) {
@@ -118,11 +118,15 @@ final class Serving implements AutoCloseable {
     /**
      * The hub's limits for {@code --max-message-size}: raw messages (/echo, /broadcast) up to {@code size}, hub
      * requests up to the same but at most 1,000,000 bytes (the store's column), and room for two such messages in
-     * a connection's send queue before it counts as a slow consumer.
+     * a connection's send queue before it counts as a slow consumer; {@code publishRate} publishes per second per
+     * connection (bursts of twice that), and requests of any kind at least twice that.
      */
-    static HubLimits limits(long size) {
+    static HubLimits limits(long size, int publishRate) {
         HubLimits defaults = HubLimits.defaults();
+        int requests = Math.max(defaults.requestsPerSecond(), 2 * publishRate);
         return HubLimits.builder()
+                .publishRate(publishRate, 2 * publishRate)
+                .requestRate(requests, 2 * requests)
                 .maxRawMessageBytes((int) size)
                 .maxMessageBytes((int) Math.min(size, 1_000_000))
                 .maxOutboundBytes(Math.max(defaults.maxOutboundBytes(), 2 * size))

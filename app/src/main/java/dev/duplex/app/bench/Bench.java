@@ -4,8 +4,6 @@ import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,11 +38,11 @@ final class Bench {
     }
 
     BenchResult run() throws InterruptedException, UnknownHostException {
-        InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(plan.url().getHost()), port());
+        Targets targets = Targets.resolve(plan);
         CountDownLatch settled = new CountDownLatch(plan.totalConnections());
         WorkloadFactory workloads = new WorkloadFactory(plan);
         for (int i = 0; i < plan.threads(); i++) {
-            loops.add(new BenchLoop(i, plan, target, workloads, errors, settled));
+            loops.add(new BenchLoop(i, plan, targets, workloads, errors, settled));
         }
         OwnCpu own = new OwnCpu(loops.stream().map(BenchLoop::thread).toList());
         ProcStatCpu server = plan.serverPid() > 0 ? new ProcStatCpu(plan.serverPid()) : null;
@@ -68,16 +66,29 @@ final class Bench {
         } else if (openConnections() == 0) {
             aborted = noneOpen();
         } else {
-            aborted = plan.mode() == Mode.FANOUT ? join(workloads.fanout()) : null;
+            aborted = plan.publishing() ? join(workloads.fanout()) : null;
             if (aborted == null) {
                 measure(window);
+                if (plan.mode() == Mode.HUB) {
+                    drain(workloads.fanout());
+                }
             }
         }
         enter(Phase.STOP);
         for (BenchLoop loop : loops) {
             loop.thread().join(TimeUnit.SECONDS.toMillis(10));
         }
-        return result(connectEnd, window, aborted);
+        SeqChecks.OrderSummary order = plan.mode() == Mode.HUB ? workloads.seqChecks().summary() : null;
+        return result(connectEnd, window, aborted, order);
+    }
+
+    /**
+     * Hub mode, after the window: the publishers stop and the messages in flight get up to {@code --timeout} to
+     * arrive (a message still missing after that is a timeout error, and lost to the subscribers that lack it).
+     */
+    private void drain(FanoutState fanout) throws InterruptedException {
+        enter(Phase.DRAIN);
+        waitFor(fanout::drained, System.nanoTime() + plan.timeout().toNanos() + TimeUnit.SECONDS.toNanos(1));
     }
 
     /**
@@ -98,11 +109,6 @@ final class Bench {
                 + " opened, then closed before the load started" + first;
     }
 
-    private int port() {
-        int port = plan.url().getPort();
-        return port >= 0 ? port : 80;
-    }
-
     /** Fanout: publisher 0 sends probes until every open subscriber has received one; returns a problem or null. */
     private String join(FanoutState fanout) throws InterruptedException {
         enter(Phase.JOIN);
@@ -115,9 +121,11 @@ final class Bench {
         if (fanout.liveSubscribers() == 0) {
             return "no subscriber connection is open";
         }
+        String question = plan.mode() == Mode.HUB
+                ? "do the servers share the topic " + plan.topic() + " (one node, or nodes over one Redis)?"
+                : "does the server broadcast every message to every connection on " + plan.url().getPath() + "?";
         return "only " + fanout.joinedSubscribers() + " of " + fanout.liveSubscribers() + " subscribers received the"
-                + " publisher's probe within " + plan.timeout().toMillis() + " ms: does the server broadcast every"
-                + " message to every connection on " + plan.url().getPath() + "?";
+                + " publisher's probe within " + plan.timeout().toMillis() + " ms: " + question;
     }
 
     private void measure(CpuWindow window) throws InterruptedException {
@@ -224,7 +232,7 @@ final class Bench {
             line += String.format(Locale.ROOT, "  opened %d  failed %d", opened, failed);
         } else if (phase == Phase.MEASURE) {
             line += String.format(Locale.ROOT, "  %.0f %s/s  %.2f MB/s  (%d so far)", delta / seconds,
-                    plan.mode() == Mode.FANOUT ? "deliveries" : "msgs", deltaBytes / 1e6 / seconds, messages);
+                    plan.publishing() ? "deliveries" : "msgs", deltaBytes / 1e6 / seconds, messages);
         }
         line += "  errors " + errors.total();
         progress.println(line);
@@ -239,9 +247,14 @@ final class Bench {
         return open;
     }
 
-    private BenchResult result(long connectEnd, CpuWindow window, String aborted) {
+    private BenchResult result(long connectEnd, CpuWindow window, String aborted, SeqChecks.OrderSummary order) {
         Histogram handshake = new Histogram(LoopStats.MAX_NANOS, 3);
         Histogram latency = new Histogram(LoopStats.MAX_NANOS, 3);
+        Histogram ackLatency = new Histogram(LoopStats.MAX_NANOS, 3);
+        java.util.List<Histogram> byUrl = new ArrayList<>();
+        for (int i = 0; i < plan.urls().size(); i++) {
+            byUrl.add(new Histogram(LoopStats.MAX_NANOS, 3));
+        }
         long opened = 0;
         long failed = 0;
         long messages = 0;
@@ -251,6 +264,10 @@ final class Bench {
             LoopStats s = loop.stats();
             handshake.add(s.handshake);
             latency.add(s.latency);
+            ackLatency.add(s.ackLatency);
+            for (int i = 0; i < byUrl.size(); i++) {
+                byUrl.get(i).add(s.latencyByUrl[i]);
+            }
             opened += s.opened.get();
             failed += s.failed.get();
             messages += s.messages.get();
@@ -260,7 +277,7 @@ final class Bench {
         return new BenchResult(plan, opened, failed, Math.max(0, connectEnd - runStart), handshake,
                 window.nanos(), messages, bytes, published, latency, errors.byKind(), errors.examples(),
                 window.processCpuNanos(), window.loopCpuNanos(), window.serverCpuNanos(), window.serverProblem(),
-                aborted);
+                aborted, order, ackLatency, byUrl);
     }
 
     /** CPU readings at the start and end of the measured window. */

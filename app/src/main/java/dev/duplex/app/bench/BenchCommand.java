@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -24,31 +25,40 @@ import java.util.concurrent.Callable;
  * when errors were counted or the run was aborted, 2 for bad options.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Load-test a WebSocket server: echo round trips, fanout deliveries or connection opening; or"
+        description = {"Load-test a WebSocket server: echo round trips, fanout deliveries, duplex hub publish/subscribe"
+                + " deliveries (over one node or several) or connection opening; or"
                 + " attack it (slowread, partial, slowloris, flood) and report whether it shed the connections.",
                 "Runs on its own non-blocking selector loop(s) with pre-encoded frames, so it stays cheaper than the"
                         + " server it drives."},
         footer = {"",
                 "Exit codes:",
                 "  0  the run completed and no error was counted",
-                "  1  errors were counted, or the run was aborted (the report says why)",
+                "  1  errors were counted, hub messages were lost, duplicated or out of order,",
+                "     or the run was aborted (the report says why)",
                 "  2  usage error (bad option or URL)",
                 "",
                 "Examples:",
                 "  duplex bench ws://127.0.0.1:8080/echo",
                 "  duplex bench --mode fanout -c 100 ws://127.0.0.1:8080/broadcast/bench",
+                "  duplex bench --mode hub -c 3000 ws://h1:8080/hub,ws://h2:8080/hub",
                 "Docs: docs/operations.md (options, report), docs/benchmarks.md."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "URL", description = "ws://host:port/path to open (echo: an echo endpoint;"
-            + " fanout: a broadcast endpoint).")
+    @Parameters(paramLabel = "URL", arity = "1..*", split = ",", description = "ws://host:port/path to open (echo: an"
+            + " echo endpoint; fanout: a broadcast endpoint; hub: the /hub endpoint). Several URLs (separate"
+            + " arguments or a comma list): the connections (subscribers in fanout and hub mode) are spread over them"
+            + " round robin; attacks use one URL.")
+    List<URI> urls;
+
+    /** The first URL (set by the checks). */
     URI url;
 
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "echo", description = "echo, fanout or connect (default:"
-            + " ${DEFAULT-VALUE}); attacks: slowread (upgrade, send --size frames, never read), partial (upgrade, send a frame header"
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "echo", description = "echo, fanout, hub or connect"
+            + " (default: ${DEFAULT-VALUE}); hub: publishers publish JSON on --topic of the duplex hub, -c subscribers"
+            + " subscribe to it, every subscriber's topic seqs are checked (lost, duplicated, out of order); attacks: slowread (upgrade, send --size frames, never read), partial (upgrade, send a frame header"
             + " announcing --size bytes and all but the last, then nothing), slowloris (send an upgrade request head"
             + " " + SlowlorisHead.STEP + " bytes every --interval, never ending it), flood (send frames as fast as"
             + " possible; --no-read: never read).")
@@ -63,11 +73,13 @@ public final class BenchCommand implements Callable<Integer> {
     int inFlight;
 
     @Option(names = "--size", paramLabel = "BYTES", defaultValue = "32", description = "Payload bytes per message (default: ${DEFAULT-VALUE};"
-            + " fanout needs at least 32; partial: the payload length the frame header announces).")
+            + " fanout needs at least 32; hub: characters of the message's data string, at least 32; partial: the"
+            + " payload length the frame header announces).")
     int size;
 
     @Option(names = "--type", paramLabel = "text|binary",
-            defaultValue = "binary", description = "text or binary (default: ${DEFAULT-VALUE}).")
+            defaultValue = "binary", description = "text or binary (default: ${DEFAULT-VALUE}; hub mode always sends"
+                    + " text).")
     String type;
 
     @Option(names = {"-d", "--duration"}, paramLabel = "TIME", defaultValue = "10s", converter = DurationConverter.class,
@@ -85,8 +97,20 @@ public final class BenchCommand implements Callable<Integer> {
     Duration warmup;
 
     @Option(names = "--publishers", paramLabel = "N",
-            defaultValue = "1", description = "Fanout: publisher connections (default: ${DEFAULT-VALUE}).")
+            defaultValue = "1", description = "Fanout, hub: publisher connections (default: ${DEFAULT-VALUE}).")
     int publishers;
+
+    @Option(names = "--publish-url", paramLabel = "URL",
+            description = "Fanout, hub: the URL the publishers open (default: the first URL).")
+    URI publishUrl;
+
+    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "bench",
+            description = "Hub: the topic published and subscribed to (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--ack", description = "Hub: publish with \"ack\":true; a message stays in flight until it is"
+            + " acked and delivered to every subscriber, and the report has the ack latency.")
+    boolean ack;
 
     @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "0",
             description = "Cap on messages per second over all connections (fanout: publishes; slowread, flood:"
@@ -157,7 +181,7 @@ public final class BenchCommand implements Callable<Integer> {
         BenchResult result = new Bench(plan, showProgress ? err : null).run();
         out.println(json ? JsonReport.render(result) : TextReport.render(result));
         out.flush();
-        return result.aborted() == null && result.totalErrors() == 0 ? 0 : 1;
+        return result.clean() ? 0 : 1;
     }
 
     /** Checks the options of an attack mode and turns them into a plan; a bad option is a {@link ParameterException}. */
@@ -165,6 +189,7 @@ public final class BenchCommand implements Callable<Integer> {
         Mode m = mode();
         checkUrl();
         require(m.attack(), "not an attack mode: " + mode);
+        require(urls.size() == 1, "an attack takes one URL, not " + urls.size());
         require(type.equalsIgnoreCase("text") || type.equalsIgnoreCase("binary"), "--type must be text or binary");
         require(connections > 0, "--connections must be at least 1");
         require(size >= 0 && size <= 16 << 20, "--size must be between 0 and 16 MiB");
@@ -184,14 +209,24 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             return Mode.valueOf(mode.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw bad("--mode must be echo, fanout, connect, slowread, partial, slowloris or flood, not " + mode);
+            throw bad("--mode must be echo, fanout, hub, connect, slowread, partial, slowloris or flood, not " + mode);
         }
     }
 
     private void checkUrl() {
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        require(scheme.equals("ws"), "only ws:// URLs are supported (no TLS yet): " + url);
-        require(url.getHost() != null, "the URL has no host: " + url);
+        url = urls.get(0);
+        for (URI u : urls) {
+            checkUrl(u);
+        }
+        if (publishUrl != null) {
+            checkUrl(publishUrl);
+        }
+    }
+
+    private void checkUrl(URI u) {
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+        require(scheme.equals("ws"), "only ws:// URLs are supported (no TLS yet): " + u);
+        require(u.getHost() != null, "the URL has no host: " + u);
     }
 
     private SourceAddresses sources(int total) {
@@ -212,8 +247,11 @@ public final class BenchCommand implements Callable<Integer> {
         require(connections > 0, "--connections must be at least 1");
         require(inFlight > 0 && inFlight <= 1 << 20, "--in-flight must be between 1 and 1048576");
         require(size >= 0 && size <= 16 << 20, "--size must be between 0 and 16 MiB");
-        require(m != Mode.FANOUT || size >= FanoutStamp.LENGTH,
-                "fanout messages carry a " + FanoutStamp.LENGTH + "-byte stamp: --size must be at least " + FanoutStamp.LENGTH);
+        require(!(m == Mode.FANOUT || m == Mode.HUB) || size >= FanoutStamp.LENGTH,
+                mode + " messages carry a " + FanoutStamp.LENGTH + "-byte stamp: --size must be at least " + FanoutStamp.LENGTH);
+        require(m != Mode.HUB || HubFrames.validTopic(topic),
+                "--topic must be 1-64 characters of A-Z a-z 0-9 . _ : - not starting with '.': " + topic);
+        require(m != Mode.HUB || size <= 900_000, "hub messages are at most 1000000 bytes: --size at most 900000");
         require(publishers > 0, "--publishers must be at least 1");
         require(messages >= 0, "--messages must not be negative");
         require(rate >= 0, "--rate must not be negative");
@@ -222,10 +260,13 @@ public final class BenchCommand implements Callable<Integer> {
         require(!duration.isZero() || messages > 0 || m == Mode.CONNECT, "--duration must be above 0");
         require(!timeout.isZero(), "--timeout must be above 0");
         Duration w = warmup != null ? warmup : messages > 0 || m == Mode.CONNECT ? Duration.ZERO : Duration.ofSeconds(2);
-        int total = m == Mode.FANOUT ? connections + publishers : connections;
+        boolean publishing = m == Mode.FANOUT || m == Mode.HUB;
+        int total = publishing ? connections + publishers : connections;
         SourceAddresses sources = sources(total);
-        return new BenchPlan(url, m, connections, inFlight, size, type.equalsIgnoreCase("text"), duration, messages, w,
-                publishers, rate, timeout, hold, threads, concurrency, sources, serverPid);
+        boolean text = m == Mode.HUB || type.equalsIgnoreCase("text");
+        return new BenchPlan(url, m, connections, inFlight, size, text, duration, messages, w,
+                publishers, rate, timeout, hold, threads, concurrency, sources, serverPid, urls,
+                publishUrl != null ? publishUrl : url, topic, ack);
     }
 
     private void require(boolean condition, String message) {

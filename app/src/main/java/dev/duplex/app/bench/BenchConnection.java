@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -36,6 +37,8 @@ final class BenchConnection implements EngineHandler {
     private final BenchLoop loop;
     private final int index;
     private final InetAddress source;
+    private final URI url;
+    private final InetSocketAddress target;
     private State state = State.NEW;
     private SocketChannel channel;
     private SelectionKey key;
@@ -53,11 +56,17 @@ final class BenchConnection implements EngineHandler {
     long timerDue = Long.MIN_VALUE;
     private String failureMessage;
 
-    /** @param source the local address to bind, or null to let the kernel choose */
-    BenchConnection(BenchLoop loop, int index, InetAddress source) {
+    /**
+     * @param source the local address to bind, or null to let the kernel choose
+     * @param url    the URL to open
+     * @param target its resolved address
+     */
+    BenchConnection(BenchLoop loop, int index, InetAddress source, URI url, InetSocketAddress target) {
         this.loop = loop;
         this.index = index;
         this.source = source;
+        this.url = url;
+        this.target = target;
     }
 
     int index() {
@@ -83,7 +92,7 @@ final class BenchConnection implements EngineHandler {
             if (source != null) {
                 channel.bind(new InetSocketAddress(source, 0));
             }
-            boolean connected = channel.connect(loop.target());
+            boolean connected = channel.connect(target);
             key = channel.register(loop.selector(), connected ? 0 : SelectionKey.OP_CONNECT, this);
             if (connected) {
                 onConnected();
@@ -105,7 +114,7 @@ final class BenchConnection implements EngineHandler {
 
     private void onConnected() {
         state = State.HANDSHAKING;
-        handshake = new ClientHandshake(loop.url(), List.of(), List.of(), null, loop.random());
+        handshake = new ClientHandshake(url, List.of(), List.of(), null, loop.random());
         request = ByteBuffer.wrap(handshake.request());
         parser = new ResponseParser();
         key.interestOps(SelectionKey.OP_READ);

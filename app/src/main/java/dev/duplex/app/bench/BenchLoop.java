@@ -5,7 +5,6 @@ import dev.duplex.core.EngineConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -33,13 +32,13 @@ final class BenchLoop implements Runnable {
 
     private final int number;
     private final BenchPlan plan;
-    private final InetSocketAddress target;
+    private final Targets targets;
     private final WorkloadFactory workloads;
     private final ErrorLog errors;
     private final CountDownLatch settled;
     private final Selector selector;
     private final Thread thread;
-    private final LoopStats stats = new LoopStats();
+    private final LoopStats stats;
     private final List<BenchConnection> connections = new ArrayList<>();
     private final List<PublisherWorkload> publishers = new ArrayList<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
@@ -70,11 +69,12 @@ final class BenchLoop implements Runnable {
     private int budgetsLeft;
     private long nextSweep;
 
-    BenchLoop(int number, BenchPlan plan, InetSocketAddress target, WorkloadFactory workloads, ErrorLog errors,
+    BenchLoop(int number, BenchPlan plan, Targets targets, WorkloadFactory workloads, ErrorLog errors,
               CountDownLatch settled) {
         this.number = number;
         this.plan = plan;
-        this.target = target;
+        this.targets = targets;
+        this.stats = new LoopStats(plan.urls().size());
         this.workloads = workloads;
         this.errors = errors;
         this.settled = settled;
@@ -86,8 +86,9 @@ final class BenchLoop implements Runnable {
             throw new UncheckedIOException("could not open a selector", e);
         }
         for (int i = number; i < plan.totalConnections(); i += plan.threads()) {
+            URI url = plan.urlFor(i);
             connections.add(new BenchConnection(this, i,
-                    plan.sources().isEmpty() ? null : plan.sources().forConnection(i)));
+                    plan.sources().isEmpty() ? null : plan.sources().forConnection(i), url, targets.of(url)));
         }
         this.thread = new Thread(this, "duplex-bench-" + number);
         thread.setDaemon(true);
@@ -279,6 +280,12 @@ final class BenchLoop implements Runnable {
                 windowAcknowledged = true;
                 windowOpen.countDown();
             }
+            case DRAIN -> {
+                measuring = false;
+                for (PublisherWorkload publisher : publishers) {
+                    publisher.stopSending();
+                }
+            }
             case HOLD -> measuring = false;
             case STOP -> {
                 measuring = false;
@@ -381,20 +388,17 @@ final class BenchLoop implements Runnable {
         return measuring;
     }
 
+    /** Whether the run is ending: connections closed now are closed by the bench, not lost. */
+    boolean stopping() {
+        return seen == Phase.STOP;
+    }
+
     long now() {
         return now;
     }
 
     Selector selector() {
         return selector;
-    }
-
-    InetSocketAddress target() {
-        return target;
-    }
-
-    URI url() {
-        return plan.url();
     }
 
     Random random() {

@@ -2,11 +2,12 @@ package dev.duplex.app.bench;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A validated description of one run, made by {@link BenchCommand} from the command line. Immutable.
  *
- * @param url             the ws:// URL every connection opens
+ * @param url             the first target URL
  * @param mode            what to measure
  * @param connections     echo: connections; fanout: subscribers; connect: connections to open
  * @param inFlight        echo: messages in flight per connection; fanout: messages in flight per publisher
@@ -23,14 +24,37 @@ import java.time.Duration;
  * @param concurrency     connection attempts in progress at once
  * @param sources         local addresses to bind, or none
  * @param serverPid       the server's process id to sample CPU of, or 0
+ * @param urls            every target URL (the first is {@code url}): connections (subscribers in fanout and hub
+ *                        mode) are spread over them round robin
+ * @param publishUrl      fanout and hub: the URL the publishers open
+ * @param topic           hub: the topic published and subscribed to
+ * @param ack             hub: publish with {@code "ack":true} and wait for the acks too
  */
 record BenchPlan(URI url, Mode mode, int connections, int inFlight, int size, boolean text, Duration duration,
                  long messages, Duration warmup, int publishers, long rate, Duration timeout, Duration hold,
-                 int threads, int concurrency, SourceAddresses sources, long serverPid) {
+                 int threads, int concurrency, SourceAddresses sources, long serverPid, List<URI> urls,
+                 URI publishUrl, String topic, boolean ack) {
 
-    /** Every connection the run opens: subscribers and publishers in fanout. */
+    BenchPlan {
+        urls = List.copyOf(urls);
+    }
+
+    /** Whether the run has publishers and subscribers (fanout, hub). */
+    boolean publishing() {
+        return mode == Mode.FANOUT || mode == Mode.HUB;
+    }
+
+    /** Every connection the run opens: subscribers and publishers in fanout and hub mode. */
     int totalConnections() {
-        return mode == Mode.FANOUT ? connections + publishers : connections;
+        return publishing() ? connections + publishers : connections;
+    }
+
+    /** The URL connection number {@code index} opens: publishers {@link #publishUrl}, the others round robin. */
+    URI urlFor(int index) {
+        if (publishing() && index >= connections) {
+            return publishUrl;
+        }
+        return urls.get(index % urls.size());
     }
 
     boolean counted() {

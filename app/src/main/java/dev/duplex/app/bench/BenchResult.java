@@ -2,6 +2,7 @@ package dev.duplex.app.bench;
 
 import org.HdrHistogram.Histogram;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,14 +26,23 @@ import java.util.Map;
  * @param serverCpuNanos    the server process's CPU time in the window, -1 without {@code --server-pid}
  * @param serverCpuProblem  why the server's CPU could not be read, or null
  * @param aborted           why the run stopped before measuring, or null
+ * @param order             hub mode: what the subscribers' seq checks found; else null
+ * @param ackLatency        hub mode with ack: publish to ack, nanoseconds (empty otherwise)
+ * @param latencyByUrl      hub mode: delivery latency of the subscribers on each URL, in the plan's order
  */
 record BenchResult(BenchPlan plan, long opened, long failedAttempts, long connectNanos, Histogram handshake,
                    long windowNanos, long messages, long payloadBytes, long published, Histogram latency,
                    Map<ErrorKind, Long> errors, Map<String, Long> errorExamples, long processCpuNanos,
-                   long loopCpuNanos, long serverCpuNanos, String serverCpuProblem, String aborted) {
+                   long loopCpuNanos, long serverCpuNanos, String serverCpuProblem, String aborted,
+                   SeqChecks.OrderSummary order, Histogram ackLatency, List<Histogram> latencyByUrl) {
 
     long totalErrors() {
         return errors.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Whether the run counts as clean: measured, no error, and (hub) nothing lost, duplicated or reordered. */
+    boolean clean() {
+        return aborted == null && totalErrors() == 0 && (order == null || order.problems() == 0);
     }
 
     double windowSeconds() {
@@ -51,7 +61,7 @@ record BenchResult(BenchPlan plan, long opened, long failedAttempts, long connec
     String cpuUnitName() {
         return switch (plan.mode()) {
             case ECHO -> "message";
-            case FANOUT -> "delivery";
+            case FANOUT, HUB -> "delivery";
             default -> "connection"; // connect mode (attack modes have their own report)
         };
     }

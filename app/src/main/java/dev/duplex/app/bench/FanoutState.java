@@ -2,6 +2,7 @@ package dev.duplex.app.bench;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * What the subscribers of a fanout run share with the publishers, across loop threads: for each publisher a ring of
@@ -11,22 +12,22 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 final class FanoutState {
     private final int window;
     private final AtomicIntegerArray delivered;
-    private final PublisherWorkload[] publishers;
+    private final AtomicReferenceArray<PublisherWorkload> publishers;
     private final AtomicInteger liveSubscribers = new AtomicInteger();
     private final AtomicInteger joined = new AtomicInteger();
 
     FanoutState(int publishers, int window) {
         this.window = window;
         this.delivered = new AtomicIntegerArray(publishers * window);
-        this.publishers = new PublisherWorkload[publishers];
+        this.publishers = new AtomicReferenceArray<>(publishers);
     }
 
     void register(int publisher, PublisherWorkload workload) {
-        publishers[publisher] = workload;
+        publishers.set(publisher, workload);
     }
 
     int publishers() {
-        return publishers.length;
+        return publishers.length();
     }
 
     void subscriberOpened() {
@@ -59,13 +60,24 @@ final class FanoutState {
 
     /** A subscriber received {@code sequence} from {@code publisher}. */
     void delivered(int publisher, long sequence) {
-        if (publisher < 0 || publisher >= publishers.length) {
+        if (publisher < 0 || publisher >= publishers.length()) {
             throw new IllegalArgumentException("message from unknown publisher " + publisher);
         }
         int count = delivered.incrementAndGet(slot(publisher, sequence));
         if (count >= liveSubscribers.get()) {
-            publishers[publisher].completedThrough(sequence);
+            publishers.get(publisher).completedThrough(sequence);
         }
+    }
+
+    /** Whether every publisher that opened has nothing in flight any more (or is closed). */
+    boolean drained() {
+        for (int i = 0; i < publishers.length(); i++) {
+            PublisherWorkload p = publishers.get(i);
+            if (p != null && !p.drained()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether every live subscriber has received {@code sequence} (for rechecks after a subscriber left). */

@@ -48,6 +48,11 @@ final class JsonReport {
         json.writeStringField("tool", "duplex bench");
         json.writeStringField("mode", plan.mode().name().toLowerCase(Locale.ROOT));
         json.writeStringField("url", plan.url().toString());
+        json.writeArrayFieldStart("urls");
+        for (java.net.URI u : plan.urls()) {
+            json.writeString(u.toString());
+        }
+        json.writeEndArray();
         json.writeNumberField("connections", plan.connections());
         json.writeNumberField("threads", plan.threads());
         if (plan.mode() != Mode.CONNECT) {
@@ -58,8 +63,13 @@ final class JsonReport {
             decimal(json, "warmupSeconds", plan.warmup().toNanos() / 1e9);
             json.writeNumberField("countedMessages", plan.messages());
         }
-        if (plan.mode() == Mode.FANOUT) {
+        if (plan.publishing()) {
             json.writeNumberField("publishers", plan.publishers());
+            json.writeStringField("publishUrl", plan.publishUrl().toString());
+        }
+        if (plan.mode() == Mode.HUB) {
+            json.writeStringField("topic", plan.topic());
+            json.writeBooleanField("ack", plan.ack());
         }
         json.writeStringField("aborted", r.aborted());
 
@@ -78,7 +88,7 @@ final class JsonReport {
         if (plan.mode() == Mode.ECHO) {
             json.writeNumberField("messages", r.messages());
             decimal(json, "messagesPerSecond", r.perSecond(r.messages()));
-        } else if (plan.mode() == Mode.FANOUT) {
+        } else if (plan.publishing()) {
             json.writeNumberField("deliveries", r.messages());
             decimal(json, "deliveriesPerSecond", r.perSecond(r.messages()));
             json.writeNumberField("published", r.published());
@@ -88,6 +98,30 @@ final class JsonReport {
             json.writeNumberField("payloadBytes", r.payloadBytes());
             decimal(json, "megabytesPerSecond", r.perSecond(r.payloadBytes()) / 1e6);
             latency(json, "latencyMicros", r.latency());
+        }
+        if (plan.mode() == Mode.HUB) {
+            if (plan.ack()) {
+                latency(json, "ackLatencyMicros", r.ackLatency());
+            }
+            json.writeArrayFieldStart("byUrl");
+            for (int i = 0; i < plan.urls().size(); i++) {
+                Histogram h = r.latencyByUrl().get(i);
+                json.writeStartObject();
+                json.writeStringField("url", plan.urls().get(i).toString());
+                json.writeNumberField("deliveries", h.getTotalCount());
+                latency(json, "latencyMicros", h);
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            SeqChecks.OrderSummary o = r.order();
+            json.writeObjectFieldStart("order");
+            json.writeNumberField("subscribersChecked", o == null ? 0 : o.subscribers());
+            json.writeNumberField("lastSeq", o == null ? -1 : o.lastSeq());
+            json.writeNumberField("lost", o == null ? 0 : o.lost());
+            json.writeNumberField("duplicated", o == null ? 0 : o.duplicated());
+            json.writeNumberField("outOfOrder", o == null ? 0 : o.outOfOrder());
+            json.writeNumberField("subscribersWithProblems", o == null ? 0 : o.subscribersWithProblems());
+            json.writeEndObject();
         }
 
         json.writeObjectFieldStart("errors");
@@ -114,7 +148,7 @@ final class JsonReport {
             json.writeNumberField("pid", plan.serverPid());
             measured(json, "percentOfCore", r.percentOfCore(r.serverCpuNanos()));
             measured(json, perUnit, r.microsPerUnit(r.serverCpuNanos()));
-            if (plan.mode() == Mode.FANOUT) {
+            if (plan.publishing()) {
                 measured(json, "microsPerMessage", r.serverCpuNanos() < 0 || r.published() == 0 ? -1
                         : r.serverCpuNanos() / 1e3 / r.published());
             }

@@ -16,6 +16,10 @@ final class LoopStats {
 
     /** Echo round trips, or fanout deliveries, in nanoseconds; measured window only. */
     final Histogram latency = new Histogram(MAX_NANOS, 3);
+    /** Hub mode with ack: publish to ack, in nanoseconds; measured window only. */
+    final Histogram ackLatency = new Histogram(MAX_NANOS, 3);
+    /** Hub mode: delivery latency by the subscriber's URL (index in the plan's URLs); measured window only. */
+    final Histogram[] latencyByUrl;
     /** Connect plus upgrade time of every connection opened. */
     final Histogram handshake = new Histogram(MAX_NANOS, 3);
     /** Echo: round trips completed; fanout: deliveries to subscribers; measured window only. */
@@ -39,6 +43,24 @@ final class LoopStats {
         bytes.lazySet(bytes.get() + payloadBytes);
     }
 
+    /** @param urls how many URLs the subscribers are spread over */
+    LoopStats(int urls) {
+        latencyByUrl = new Histogram[urls];
+        for (int i = 0; i < urls; i++) {
+            latencyByUrl[i] = new Histogram(MAX_NANOS, 3);
+        }
+    }
+
+    /** Hub mode: a delivery to a subscriber on URL number {@code url}. */
+    void recordDelivery(int url, int payloadBytes, long latencyNanos) {
+        recordMessage(payloadBytes, latencyNanos);
+        latencyByUrl[url].recordValue(Math.min(Math.max(latencyNanos, 0), MAX_NANOS));
+    }
+
+    void recordAck(long nanos) {
+        ackLatency.recordValue(Math.min(Math.max(nanos, 0), MAX_NANOS));
+    }
+
     void recordPublished(long count) {
         published.lazySet(published.get() + count);
     }
@@ -57,6 +79,10 @@ final class LoopStats {
     /** Starts the measured window: forgets what the warm-up recorded. */
     void resetWindow() {
         latency.reset();
+        ackLatency.reset();
+        for (Histogram h : latencyByUrl) {
+            h.reset();
+        }
         messages.lazySet(0);
         bytes.lazySet(0);
         published.lazySet(0);

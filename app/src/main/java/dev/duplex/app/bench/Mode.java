@@ -8,6 +8,11 @@ enum Mode {
     FANOUT,
     /** Opens N connections, holds them, closes them; measures how fast connections open. */
     CONNECT,
+    /**
+     * Publishers publish JSON messages on a topic of the duplex hub ({@code /hub}), N subscribers subscribe to it,
+     * possibly on several nodes; latency is publish to delivery, and every subscriber's topic seqs are checked.
+     */
+    HUB,
     /** Attack: upgrades, then writes frames of {@code --size} bytes and never reads what comes back. */
     SLOWREAD,
     /** Attack: upgrades, writes a frame header announcing {@code --size} bytes and all but the last, then waits. */

@@ -4,12 +4,14 @@ package dev.duplex.app.bench;
 enum Phase {
     /** Connections are being opened; nothing is sent. */
     CONNECT,
-    /** Fanout only: a publisher sends probes until every subscriber has received one (is a member). */
+    /** Fanout and hub only: a publisher sends probes until every subscriber has received one (is a member). */
     JOIN,
     /** Load runs but is not counted. */
     WARMUP,
     /** Load runs and is counted. */
     MEASURE,
+    /** Hub mode, after the window: publishers send nothing more; what is in flight may still arrive, uncounted. */
+    DRAIN,
     /** Connect mode: connections stay open, idle. */
     HOLD,
     /** Sending stops; the loops close their connections and end. */

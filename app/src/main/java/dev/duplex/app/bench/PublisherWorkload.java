@@ -6,16 +6,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Fanout mode, a publisher: keeps at most K messages outstanding, where a message is outstanding until every live
+ * Fanout and hub mode, a publisher: keeps at most K messages outstanding, where a message is outstanding until every live
  * subscriber has received it (flow control by the slowest subscriber, so "as fast as they can take it" measures
  * delivery rather than how much the server can buffer). Each message carries a {@link FanoutStamp} written into a
- * pre-encoded, pre-masked frame in place. Copies the server sends back to the publisher are read and ignored.
+ * pre-encoded, pre-masked frame in place: the whole payload in fanout, the data string of a hub publish request in
+ * hub mode (whose id, with {@code --ack}, is the message's sequence number in hex, and whose message then also
+ * stays outstanding until acked). Copies the server sends back to the publisher are read and ignored; in hub mode
+ * an {@code error} reply fails the connection.
  *
  * <p>Completions are reported by subscribers on any loop thread ({@link #completedThrough}); everything else runs
  * on this publisher's loop thread.
  */
 final class PublisherWorkload implements Workload {
     static final long PROBE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** The id of a probe's publish request (a message's id is its sequence number, far below this). */
+    static final long PROBE_ID = (1L << 4 * HubFrames.ID_DIGITS) - 1;
 
     private final BenchLoop loop;
     private final FanoutState fanout;
@@ -24,6 +29,9 @@ final class PublisherWorkload implements Workload {
     private final ByteBuffer frames;
     private final int frameLength;
     private final int headerLength;
+    private final int stampOffset;
+    private final int idOffset;
+    private final boolean hub;
     private final int copies;
     private final long[] sendTimes;
     private final RatePacer pacer;
@@ -31,6 +39,11 @@ final class PublisherWorkload implements Workload {
     private final AtomicBoolean signalled = new AtomicBoolean();
     private BenchConnection connection;
     private long nextSequence;
+    /** Messages sent ({@link #nextSequence}), for other threads. */
+    private volatile long sent;
+    /** Hub with ack: acks received for messages (not probes). */
+    private volatile long acked;
+    private volatile boolean closed;
     private boolean active;
     private boolean probing;
     private long nextProbeAt;
@@ -39,15 +52,21 @@ final class PublisherWorkload implements Workload {
     private long budgetStart;
     private boolean budgetDone;
 
-    PublisherWorkload(BenchLoop loop, FanoutState fanout, int id, int window, int size, boolean text, double rate) {
+    /** @param hub the hub publish request to send (hub mode), or null to send the stamp and filler (fanout) */
+    PublisherWorkload(BenchLoop loop, FanoutState fanout, int id, int window, int size, boolean text, double rate,
+                      HubFrames.Publish hub) {
         this.loop = loop;
         this.fanout = fanout;
         this.id = id;
         this.window = window;
-        this.copies = Math.min(window, Math.max(1, (1 << 20) / MaskedFrames.frameLength(size)));
-        this.frames = MaskedFrames.repeated(text, MaskedFrames.filler(size, FanoutStamp.LENGTH), copies);
-        this.frameLength = MaskedFrames.frameLength(size);
-        this.headerLength = MaskedFrames.headerLength(size);
+        this.hub = hub != null;
+        byte[] payload = hub != null ? hub.payload() : MaskedFrames.filler(size, FanoutStamp.LENGTH);
+        this.stampOffset = hub != null ? hub.stampOffset() : 0;
+        this.idOffset = hub != null ? hub.idOffset() : -1;
+        this.copies = Math.min(window, Math.max(1, (1 << 20) / MaskedFrames.frameLength(payload.length)));
+        this.frames = MaskedFrames.repeated(text, payload, copies);
+        this.frameLength = MaskedFrames.frameLength(payload.length);
+        this.headerLength = MaskedFrames.headerLength(payload.length);
         this.sendTimes = new long[window];
         this.pacer = new RatePacer(rate);
         fanout.register(id, this);
@@ -81,7 +100,10 @@ final class PublisherWorkload implements Workload {
             }
             nextProbeAt = now + PROBE_INTERVAL_NANOS;
             frames.clear();
-            FanoutStamp.writeMasked(frames, headerLength, now, FanoutStamp.PROBE, 0);
+            FanoutStamp.writeMasked(frames, headerLength, stampOffset, now, FanoutStamp.PROBE, 0);
+            if (idOffset >= 0) {
+                FanoutStamp.putHex(frames, headerLength, idOffset, PROBE_ID, HubFrames.ID_DIGITS);
+            }
             frames.limit(frameLength).position(0);
             return frames;
         }
@@ -104,8 +126,13 @@ final class PublisherWorkload implements Workload {
             long sentAt = pacer.nextSendTime(now);
             sendTimes[(int) (sequence % window)] = sentAt;
             fanout.published(id, sequence);
-            FanoutStamp.writeMasked(frames, i * frameLength + headerLength, sentAt, id, sequence);
+            int payloadStart = i * frameLength + headerLength;
+            FanoutStamp.writeMasked(frames, payloadStart, stampOffset, sentAt, id, sequence);
+            if (idOffset >= 0) {
+                FanoutStamp.putHex(frames, payloadStart, idOffset, sequence, HubFrames.ID_DIGITS);
+            }
         }
+        sent = nextSequence;
         frames.limit(n * frameLength).position(0);
         return frames;
     }
@@ -132,9 +159,12 @@ final class PublisherWorkload implements Workload {
         return signalled.getAndSet(false);
     }
 
-    /** Counts new completions into the window's statistics and the budget; returns messages completed so far. */
+    /**
+     * Counts new completions into the window's statistics and the budget; returns messages completed so far (with
+     * ack: also acked).
+     */
     private long collectCompletions() {
-        long done = completed.get();
+        long done = done();
         if (done > countedThrough) {
             if (loop.measuring()) {
                 loop.stats().recordPublished(done - countedThrough);
@@ -149,7 +179,37 @@ final class PublisherWorkload implements Workload {
 
     @Override
     public String onMessage(ByteBuffer data, long now) {
-        return null; // the server's copy of our own message, if it sends one
+        if (!hub) {
+            return null; // the server's copy of our own message, if it sends one
+        }
+        if (HubFrames.typeIs(data, HubFrames.ACK)) {
+            if (idOffset < 0) {
+                return "an ack for a publish that did not ask for one: " + HubFrames.text(data);
+            }
+            int at = HubFrames.find(data, HubFrames.ID);
+            long sequence;
+            try {
+                sequence = FanoutStamp.hex(data, at, HubFrames.ID_DIGITS);
+            } catch (IllegalArgumentException e) {
+                return "an ack with an id the bench did not send: " + HubFrames.text(data);
+            }
+            if (sequence == PROBE_ID) {
+                return null;
+            }
+            if (sequence != acked) {
+                return "acks out of order: the ack of message " + sequence + " came when " + acked + " of "
+                        + nextSequence + " messages were acked: " + HubFrames.text(data);
+            }
+            acked = acked + 1;
+            if (loop.measuring()) {
+                loop.stats().recordAck(now - sendTimes[(int) (sequence % window)]);
+            }
+            return null;
+        }
+        if (HubFrames.typeIs(data, HubFrames.ERROR)) {
+            return "the hub refused a publish: " + HubFrames.text(data);
+        }
+        return null; // welcome; our own messages if also subscribed
     }
 
     @Override
@@ -173,7 +233,30 @@ final class PublisherWorkload implements Workload {
         if (through > done) {
             completedThrough(through - 1);
         }
-        return through < nextSequence && now - sendTimes[(int) (through % window)] > timeoutNanos;
+        long oldest = idOffset >= 0 ? Math.min(through, acked) : through;
+        return oldest < nextSequence && now - sendTimes[(int) (oldest % window)] > timeoutNanos;
+    }
+
+    /** Messages delivered to every live subscriber (and, with ack, acked), counted from the first. */
+    private long done() {
+        return idOffset >= 0 ? Math.min(completed.get(), acked) : completed.get();
+    }
+
+    /** Hub mode, after the measured window: send nothing more, let what is in flight arrive. */
+    void stopSending() {
+        active = false;
+    }
+
+    /**
+     * Any thread: every message sent has been delivered to every live subscriber (and acked, with ack), or the
+     * connection is closed.
+     */
+    boolean drained() {
+        if (closed) {
+            return true;
+        }
+        long s = sent;
+        return completed.get() >= s && (idOffset < 0 || acked >= s);
     }
 
     @Override
@@ -183,7 +266,7 @@ final class PublisherWorkload implements Workload {
 
     @Override
     public void assignBudget(long messages) {
-        budgetStart = completed.get();
+        budgetStart = done();
         budget = messages;
         if (messages == 0) {
             finishBudget();
@@ -192,12 +275,13 @@ final class PublisherWorkload implements Workload {
 
     /** The measured window starts: completions before now are not counted. */
     void startWindow() {
-        countedThrough = completed.get();
+        countedThrough = done();
     }
 
     @Override
     public void onClosed() {
         active = false;
+        closed = true;
         if (budget >= 0) {
             finishBudget();
         }

@@ -14,7 +14,7 @@ final class TextReport {
         BenchPlan plan = r.plan();
         StringBuilder out = new StringBuilder();
         out.append("duplex bench ").append(plan.mode().name().toLowerCase(Locale.ROOT)).append(' ')
-                .append(plan.url()).append('\n');
+                .append(plan.urls().size() == 1 ? plan.url().toString() : plan.urls().toString()).append('\n');
         out.append("  ").append(describe(plan)).append('\n');
         if (r.aborted() != null) {
             out.append("ABORTED      ").append(r.aborted()).append('\n');
@@ -25,7 +25,7 @@ final class TextReport {
         if (plan.mode() == Mode.ECHO) {
             line(out, "messages", String.format(Locale.ROOT, "%d in %.2f s: %.1f msgs/s, %.2f MB/s of payload",
                     r.messages(), r.windowSeconds(), r.perSecond(r.messages()), r.perSecond(r.payloadBytes()) / 1e6));
-        } else if (plan.mode() == Mode.FANOUT) {
+        } else if (plan.publishing()) {
             line(out, "deliveries", String.format(Locale.ROOT, "%d in %.2f s: %.1f deliveries/s, %.2f MB/s of payload",
                     r.messages(), r.windowSeconds(), r.perSecond(r.messages()), r.perSecond(r.payloadBytes()) / 1e6));
             line(out, "published", String.format(Locale.ROOT, "%d messages (%.1f/s) to %d subscribers each",
@@ -33,6 +33,23 @@ final class TextReport {
         }
         if (plan.mode() != Mode.CONNECT) {
             line(out, "latency", percentiles(r.latency()));
+        }
+        if (plan.mode() == Mode.HUB) {
+            if (plan.ack()) {
+                line(out, "ack latency", percentiles(r.ackLatency()));
+            }
+            if (plan.urls().size() > 1) {
+                for (int i = 0; i < plan.urls().size(); i++) {
+                    Histogram h = r.latencyByUrl().get(i);
+                    line(out, i == 0 ? "by URL" : "", plan.urls().get(i) + ": " + h.getTotalCount()
+                            + " deliveries, " + percentiles(h));
+                }
+            }
+            SeqChecks.OrderSummary o = r.order();
+            line(out, "seq check", o == null ? "not run" : String.format(Locale.ROOT,
+                    "%d subscribers checked up to seq %d: %d lost, %d duplicated, %d out of order"
+                            + " (%d subscribers affected)", o.subscribers(), o.lastSeq(), o.lost(), o.duplicated(),
+                    o.outOfOrder(), o.subscribersWithProblems()));
         }
         line(out, "errors", errors(r));
         String unit = r.cpuUnitName();
@@ -63,6 +80,11 @@ final class TextReport {
                     "%d subscribers, %d publisher(s) x %d in flight, %d-byte %s messages, %s, %s",
                     plan.connections(), plan.publishers(), plan.inFlight(), plan.size(),
                     plan.text() ? "text" : "binary", length(plan), threads);
+            case HUB -> String.format(Locale.ROOT,
+                    "%d subscribers over %d URL(s), %d publisher(s) on %s x %d in flight%s, topic %s, %d-character"
+                            + " data, %s, %s",
+                    plan.connections(), plan.urls().size(), plan.publishers(), plan.publishUrl(), plan.inFlight(),
+                    plan.ack() ? " with ack" : "", plan.topic(), plan.size(), length(plan), threads);
             default -> throw new IllegalArgumentException("attack modes have their own report: " + plan.mode());
         };
     }

@@ -3,9 +3,9 @@ package dev.duplex.app.bench;
 import java.nio.ByteBuffer;
 
 /**
- * Gives each connection of a run its {@link Workload} when it opens, by its number: in fanout the first
- * {@code connections} are subscribers and the rest publishers. Holds what the workloads share: the echo frames
- * (encoded once per run) and the fanout state. Thread-safe: loops call {@link #create} concurrently, for different
+ * Gives each connection of a run its {@link Workload} when it opens, by its number: in fanout and hub mode the
+ * first {@code connections} are subscribers and the rest publishers. Holds what the workloads share: the echo
+ * frames (encoded once per run), the fanout state, the hub subscribe frame and the subscribers' seq checks. Thread-safe: loops call {@link #create} concurrently, for different
  * connections.
  */
 final class WorkloadFactory {
@@ -16,12 +16,15 @@ final class WorkloadFactory {
     private final ByteBuffer echoFrames;
     private final int echoCopies;
     private final FanoutState fanout;
+    private final SeqChecks seqChecks = new SeqChecks();
+    private final ByteBuffer subscribeFrame;
+    private final HubFrames.Publish hubPublish;
     private final double ratePerConnection;
     private volatile PublisherWorkload probeLeader;
 
     WorkloadFactory(BenchPlan plan) {
         this.plan = plan;
-        int senders = plan.mode() == Mode.FANOUT ? plan.publishers() : plan.connections();
+        int senders = plan.publishing() ? plan.publishers() : plan.connections();
         this.ratePerConnection = plan.rate() > 0 ? (double) plan.rate() / senders : 0;
         if (plan.mode() == Mode.ECHO) {
             int frameLength = MaskedFrames.frameLength(plan.size());
@@ -32,7 +35,19 @@ final class WorkloadFactory {
             this.echoCopies = 0;
             this.echoFrames = null;
         }
-        this.fanout = plan.mode() == Mode.FANOUT ? new FanoutState(plan.publishers(), plan.inFlight()) : null;
+        this.fanout = plan.publishing() ? new FanoutState(plan.publishers(), plan.inFlight()) : null;
+        if (plan.mode() == Mode.HUB) {
+            this.subscribeFrame = MaskedFrames.repeated(true, HubFrames.subscribe(plan.topic()), 1).asReadOnlyBuffer();
+            this.hubPublish = HubFrames.publish(plan.topic(), plan.size(), plan.ack());
+        } else {
+            this.subscribeFrame = null;
+            this.hubPublish = null;
+        }
+    }
+
+    /** Hub mode: the subscribers' seq checks. */
+    SeqChecks seqChecks() {
+        return seqChecks;
     }
 
     FanoutState fanout() {
@@ -49,13 +64,17 @@ final class WorkloadFactory {
             case ECHO:
                 return new EchoWorkload(loop, echoFrames, echoCopies, plan.inFlight(), plan.size(), ratePerConnection);
             case FANOUT:
+            case HUB:
                 int index = connection.index();
                 if (index < plan.connections()) {
-                    return new SubscriberWorkload(loop, fanout, plan.size());
+                    return plan.mode() == Mode.HUB
+                            ? new HubSubscriberWorkload(loop, fanout, seqChecks, subscribeFrame, plan.size(),
+                                    index % plan.urls().size())
+                            : new SubscriberWorkload(loop, fanout, plan.size());
                 }
                 int id = index - plan.connections();
                 PublisherWorkload publisher = new PublisherWorkload(loop, fanout, id, plan.inFlight(), plan.size(),
-                        plan.text(), ratePerConnection);
+                        plan.text(), ratePerConnection, hubPublish);
                 if (id == 0) {
                     probeLeader = publisher;
                 }
