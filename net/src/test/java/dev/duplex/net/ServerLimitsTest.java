@@ -141,7 +141,9 @@ class ServerLimitsTest {
         assertTrue(readersDone.await(30, TimeUnit.SECONDS));
         long shed = found.stream().filter(code -> code == 1013).count();
         assertTrue(shed >= 3, "close codes seen: " + found);
-        assertTrue(found.stream().allMatch(code -> code == 1013 || code == 0), "close codes seen: " + found);
+        // a peer picked while the message it was sending held more than its output gets 1009, as for input
+        assertTrue(found.stream().allMatch(code -> code == 1013 || code == 1009 || code == 0),
+                "close codes seen: " + found);
         for (RawClient c : bad) {
             c.close();
         }
