@@ -4,9 +4,12 @@ import dev.duplex.core.CloseCodes;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -346,12 +349,17 @@ final class HubCore {
         // with a shared log, this node's acks may run ahead of the messages it delivered: a live subscriber
         // starts after the last one delivered here, so the acked ones still on their way reach it too
         long current = shared != null ? t.committedSeq : t.lastSeq;
-        List<Member> everywhere = shared != null ? sharedMembers(t) : null;
+        Collection<Member> everywhere = shared != null ? sharedMembers(t) : null;
         c.topics.put(t.name, t);
         t.members.add(c);
         List<Member> shown = new ArrayList<>(Math.min(t.members.size(), limits.maxMembersShown()));
         if (everywhere != null) {
-            shown.addAll(everywhere.subList(0, Math.min(everywhere.size(), limits.maxMembersShown() - 1)));
+            for (Member m : everywhere) {
+                if (shown.size() == limits.maxMembersShown() - 1) {
+                    break;
+                }
+                shown.add(m);
+            }
             shown.add(c.member());
         } else {
             for (HubConnection m : t.members) {
@@ -366,6 +374,9 @@ final class HubCore {
         presence(t, "join", c);
         if (shared != null) {
             shared.join(t.name, c.member());
+            if (t.clusterMembers != null) {
+                t.clusterMembers.put(c.member().session(), c.member());
+            }
         }
         for (HubListener l : listeners) {
             try {
@@ -438,6 +449,7 @@ final class HubCore {
             if (now - lastDeadMemberSweep >= DEAD_MEMBER_SWEEP_MILLIS) {
                 lastDeadMemberSweep = now;
                 for (Topic t : topics.values()) {
+                    t.clusterMembers = null; // read again: the sweep may change the registry behind the events
                     if (t.busSubscribed && !syncMembers(t)) {
                         break; // Redis is away: the next sweep does it
                     }
@@ -582,6 +594,7 @@ final class HubCore {
         if (t == null || !t.busSubscribed) {
             return;
         }
+        t.clusterMembers = null; // presence events may have been missed meanwhile
         long last;
         try {
             last = shared.lastSeq(topic);
@@ -604,7 +617,17 @@ final class HubCore {
     /** A member joined or left on another node (or its node died): told to this node's members of the topic. */
     void sharedPresence(String topic, boolean joined, Member member) {
         Topic t = topics.get(topic);
-        if (t == null || !t.busSubscribed || t.members.isEmpty() || t.members.size() > limits.maxPresenceMembers()) {
+        if (t == null || !t.busSubscribed) {
+            return;
+        }
+        if (t.clusterMembers != null) {
+            if (joined) {
+                t.clusterMembers.put(member.session(), member);
+            } else {
+                t.clusterMembers.remove(member.session());
+            }
+        }
+        if (t.members.isEmpty() || t.members.size() > limits.maxPresenceMembers()) {
             return;
         }
         fanout.deliver(List.copyOf(t.members), replies.presence(joined ? "join" : "leave", t.name, member));
@@ -625,10 +648,25 @@ final class HubCore {
         }
     }
 
-    /** The topic's members on every node, or only this node's if the shared log cannot tell now. */
-    private List<Member> sharedMembers(Topic t) {
+    /**
+     * The topic's members on every node, or only this node's if the shared log cannot tell now. Read from Redis
+     * only when the topic's {@link Topic#clusterMembers} is unknown: thousands of subscribers joining one topic
+     * would otherwise each read the whole registry (quadratic, and it shed them under load).
+     */
+    private Collection<Member> sharedMembers(Topic t) {
+        if (t.clusterMembers != null) {
+            return t.clusterMembers.values();
+        }
         try {
-            return shared.members(t.name);
+            Map<String, Member> read = new LinkedHashMap<>();
+            for (Member m : shared.members(t.name)) {
+                read.put(m.session(), m);
+            }
+            for (HubConnection m : t.members) { // this node's, also those whose join is still on its way to Redis
+                read.putIfAbsent(m.member().session(), m.member());
+            }
+            t.clusterMembers = read;
+            return read.values();
         } catch (RuntimeException e) {
             errorHandler.accept(e);
             List<Member> local = new ArrayList<>();
@@ -644,6 +682,7 @@ final class HubCore {
         String notice = replies.error(null, ErrorCode.UNAVAILABLE,
                 "the hub lost its link to Redis; messages are delivered once it is back");
         for (Topic t : topics.values()) {
+            t.clusterMembers = null;
             if (t.busSubscribed) {
                 for (HubConnection c : t.members) {
                     c.out().send(notice);
@@ -817,6 +856,9 @@ final class HubCore {
         presence(t, "leave", c);
         if (shared != null && t.busSubscribed) {
             shared.leave(t.name, c.member());
+            if (t.clusterMembers != null) {
+                t.clusterMembers.remove(c.member().session());
+            }
         }
         for (HubListener l : listeners) {
             try {

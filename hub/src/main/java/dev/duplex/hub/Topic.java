@@ -3,6 +3,7 @@ package dev.duplex.hub;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -24,6 +25,12 @@ final class Topic {
     boolean inStore;
     /** With a shared log: whether this node receives the topic's messages from it. Writer thread. */
     boolean busSubscribed;
+    /**
+     * With a shared log: the topic's members on every node by session, read from the registry once, then kept by
+     * this node's joins and leaves and the other nodes' presence events; null when it must be read again (before
+     * the first subscribe, after the link to Redis broke or resubscribed, and at each member sweep). Writer thread.
+     */
+    Map<String, Member> clusterMembers;
 
     /** Every subscriber, live or still replaying. */
     final Set<HubConnection> members = ConcurrentHashMap.newKeySet();

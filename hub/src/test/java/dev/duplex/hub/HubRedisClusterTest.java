@@ -415,4 +415,52 @@ class HubRedisClusterTest {
             TimeUnit.MILLISECONDS.sleep(100); // the client's retry pause while Lettuce reconnects
         }
     }
+
+    @Test
+    void subscribersJoiningABigTopicDoNotEachReadTheWholeRegistry() throws Exception {
+        node();
+        node();
+        List<JdkHubClient> onA = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            onA.add(nodes.client(0));
+            subscribe(onA.get(i), "big", "");
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!nodes.redis().command("HLEN duplex:{big}:members").equals(":3")) { // A's joins reach Redis async
+            assertTrue(System.nanoTime() < deadline, "A's members registered");
+            TimeUnit.MILLISECONDS.sleep(20); // polling with a deadline
+        }
+        JdkHubClient first = nodes.client(1);
+        assertEquals(4, subscribe(first, "big", "").get("memberCount").asInt());
+        // A's members change after B read the registry: B learns it from the presence events alone
+        onA.get(0).send("{\"type\":\"unsubscribe\",\"id\":\"u\",\"topic\":\"big\"}");
+        reply(onA.get(0), "unsubscribed");
+        for (int i = 0; i < 2; i++) {
+            subscribe(nodes.client(0), "big", "");
+        }
+        first.next("leave");
+        first.next("join");
+        first.next("join");
+        long before = hgetallCalls();
+        long startedAt = System.nanoTime();
+        int joining = 60;
+        JsonNode last = null;
+        for (int i = 0; i < joining; i++) {
+            last = subscribe(nodes.client(1), "big", "");
+        }
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedAt);
+        long reads = hgetallCalls() - before;
+        // each node's member sweep (every 2 s) reads the registry once, and on B makes the next subscribe read it
+        // once more; without the kept member list every subscribe read it (60 reads)
+        long allowed = 3 * (seconds / 2 + 2);
+        assertTrue(reads <= allowed, reads + " registry reads for " + joining + " subscribes in " + seconds
+                + " s (at most " + allowed + ")");
+        assertEquals(4 + 1 + joining, last.get("memberCount").asInt(), last::toString);
+    }
+
+    private long hgetallCalls() throws Exception {
+        String stats = nodes.redis().call("INFO commandstats");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cmdstat_hgetall:calls=(\\d+)").matcher(stats);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
 }
