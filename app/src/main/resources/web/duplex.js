@@ -133,7 +133,7 @@ export class Hub {
     this.urls = (Array.isArray(url) ? url : [url]).map(resolveUrl);
     if (this.urls.length === 0) throw new Error("connect() needs at least one hub URL");
     this.urlIndex = 0;
-    this.kinds = [...this.options.transports];
+    this.kinds = [...(this.options.transports || DEFAULTS.transports)];
     for (const kind of this.kinds) {
       if (!TRANSPORTS[kind]) throw new Error(`unknown transport ${kind}: use ${Object.keys(TRANSPORTS).join(", ")}`);
     }
