@@ -67,6 +67,19 @@ class BrowserTransportsTest {
             assertEquals("via Server-Sent Events", bob.run("return document.getElementById('transport').textContent"));
             chatOfflineAndResume(alice, bob);
             assertTransport(bob, "sse"); // the reconnect stayed on the transport that works
+
+            // the stream breaks (not the session): the EventSource reconnects by itself with Last-Event-ID and
+            // the session resumes after the last message it got, without a new welcome, a hole or a repeat
+            String session = (String) bob.run("return chat.hub.session.session");
+            bob.run("window.statesAfterCut = []; chat.hub.on('state', e => statesAfterCut.push(e.state));");
+            assertTrue(proxy.cutEventStreams() >= 1, "a stream was passing");
+            say(alice, "while the stream was cut");
+            awaitTexts(bob, List.of("hello bob", "hi alice", "m1", "m2", "m3", "back", "while the stream was cut"));
+            assertEquals(session, bob.run("return chat.hub.session.session"), "the same transport session");
+            assertEquals(List.of(), bob.run("return statesAfterCut"), "the hub stayed open");
+            say(bob, "still here");
+            awaitTexts(alice, List.of("hello bob", "hi alice", "m1", "m2", "m3", "back", "while the stream was cut",
+                    "still here"));
             BrowserPagesTest.assertNotBlank(bob.screenshot("chat-over-sse"));
         }
     }

@@ -31,6 +31,7 @@ final class UpgradeRefusingProxy implements AutoCloseable {
     private final int targetPort;
     private final boolean bufferEventStreams;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> eventStreams = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     /** Requests answered 403 because they asked for an upgrade. */
     final AtomicInteger refusedUpgrades = new AtomicInteger();
@@ -97,7 +98,11 @@ final class UpgradeRefusingProxy implements AutoCloseable {
             }
             String target = request.get(0).split(" ")[1];
             int q = target.indexOf('?');
-            forwardedPaths.add(q < 0 ? target : target.substring(0, q));
+            String path = q < 0 ? target : target.substring(0, q);
+            forwardedPaths.add(path);
+            if (path.equals("/hub/sse")) {
+                eventStreams.add(client);
+            }
             upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
             sockets.add(upstream);
             OutputStream up = upstream.getOutputStream();
@@ -147,6 +152,7 @@ final class UpgradeRefusingProxy implements AutoCloseable {
         } finally {
             closeQuietly(client);
             sockets.remove(client);
+            eventStreams.remove(client);
             if (upstream != null) {
                 closeQuietly(upstream);
                 sockets.remove(upstream);
@@ -216,6 +222,16 @@ final class UpgradeRefusingProxy implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
+    }
+
+    /** Cuts every {@code /hub/sse} stream passing now, as a network failure would; returns how many. */
+    int cutEventStreams() {
+        int n = 0;
+        for (Socket s : eventStreams) {
+            closeQuietly(s);
+            n++;
+        }
+        return n;
     }
 
     @Override
