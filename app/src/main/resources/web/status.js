@@ -24,10 +24,13 @@ export function showTransport(hub, element) {
   show();
 }
 
-/** The transports a page's ?transport=sse,longpoll asks for (to force one), else undefined: duplex.js's default. */
+/**
+ * The transports a page's ?transport=sse,longpoll asks for (to force them), else undefined: duplex.js's default.
+ * Unknown names are left out.
+ */
 export function transportsFromUrl(params) {
-  const value = params.get("transport");
-  return value ? value.split(",").map((t) => t.trim()).filter(Boolean) : undefined;
+  const asked = (params.get("transport") || "").split(",").map((t) => t.trim()).filter((t) => t in TRANSPORT_NAMES);
+  return asked.length > 0 ? asked : undefined;
 }
 
 export function trackConnection(hub, badge, onChange = () => {}) {
