@@ -1,6 +1,6 @@
 // The chat page: one room at a time, presence list, history on join, resume after reconnect.
 import { connect } from "/duplex.js";
-import { trackConnection } from "/status.js";
+import { showTransport, trackConnection, transportsFromUrl } from "/status.js";
 import { hubUrls } from "/hub-urls.js";
 
 const $ = (id) => document.getElementById(id);
@@ -171,8 +171,11 @@ $("join-form").addEventListener("submit", async (event) => {
   chat.name = name;
   claimName(name);
   $("me").textContent = name;
-  chat.hub = connect(await urls, { name, token: params.get("token") || undefined, maxDelay: 5000 });
+  chat.hub = connect(await urls, {
+    name, token: params.get("token") || undefined, maxDelay: 5000, transports: transportsFromUrl(params),
+  });
   trackConnection(chat.hub, status, showState);
+  showTransport(chat.hub, $("transport"));
   chat.hub.on("welcome", (w) => { $("me").textContent = w.name; });
   chat.hub.on("error", (e) => notice(`error: ${e.message || e.code}`, "gap"));
   $("join").hidden = true;

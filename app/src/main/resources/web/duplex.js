@@ -7,6 +7,9 @@
 //   const lobby = hub.subscribe("lobby", m => console.log(m.from.name, m.data), { history: 20 });
 //   await hub.publish("lobby", { text: "hi" }, { ack: true });
 //
+// Transports: WebSocket first; where it cannot pass, Server-Sent Events (+ POST), then long polling, with the
+// same API (see "transports" below).
+//
 // Protocol: docs/protocol.md. Guide: docs/browser-client.md.
 
 /** Connection states, as reported by the "state" event and {@link Hub#state}. */
@@ -29,6 +32,9 @@ const DEFAULTS = Object.freeze({
   heartbeatInterval: 15000,
   heartbeatTimeout: 10000,
   maxOutbox: 256,
+  transports: ["ws", "sse", "longpoll"],
+  welcomeTimeout: 6000,
+  upgradeAfter: 300000,
   WebSocket: undefined,
 });
 
@@ -54,6 +60,14 @@ const DEFAULTS = Object.freeze({
  * @param {number} [options.heartbeatInterval=15000] ms between pings ({"type":"ping"}); 0 turns heartbeats off
  * @param {number} [options.heartbeatTimeout=10000] reconnect when nothing arrives this long after a ping
  * @param {number} [options.maxOutbox=256] publishes kept while not connected; more are rejected
+ * @param {string[]} [options.transports=["ws","sse","longpoll"]] the transports to use, in order of preference:
+ *   "ws" (WebSocket), "sse" (Server-Sent Events, requests by POST), "longpoll". An attempt that ends before the
+ *   server's welcome moves on to the next one when the hub still answers over plain HTTP (so WebSocket is what
+ *   fails, not the server); give one to force it
+ * @param {number} [options.welcomeTimeout=6000] an attempt whose welcome has not arrived this long after it
+ *   started fails ("welcome_timeout" error), as through a proxy that buffers
+ * @param {number} [options.upgradeAfter=300000] on a fallback transport, a connection attempt made this long (ms)
+ *   after the fallback tries the first transport again
  * @returns {Hub}
  */
 export function connect(url, options = {}) {
@@ -106,6 +120,7 @@ export class Subscription {
  * - "error" {code, message, id, topic}: server errors not tied to a pending request, and client-side failures
  * - "message" every message of every topic, after the subscription's own callback
  * - "pong" {id, rtt}: the answer to a heartbeat, with the round trip in ms
+ * - "transport" {transport, previous}: a connection opened over another transport than the last one
  */
 export class Hub {
   /** The hub URL in use now (with several URLs: the one the current or next attempt goes to). */
@@ -118,6 +133,17 @@ export class Hub {
     this.urls = (Array.isArray(url) ? url : [url]).map(resolveUrl);
     if (this.urls.length === 0) throw new Error("connect() needs at least one hub URL");
     this.urlIndex = 0;
+    this.kinds = [...(this.options.transports || DEFAULTS.transports)];
+    for (const kind of this.kinds) {
+      if (!TRANSPORTS[kind]) throw new Error(`unknown transport ${kind}: use ${Object.keys(TRANSPORTS).join(", ")}`);
+    }
+    if (this.kinds.length === 0) throw new Error("connect() needs at least one transport");
+    /** Index in this.kinds of the transport the next attempt uses. */
+    this.kindIndex = 0;
+    this.fellBackAt = 0;
+    this.transportValue = null;
+    this.probing = null;
+    this.probeGeneration = 0;
     this.subscriptions = new Map();
     this.listeners = new Map();
     this.pending = new Map();
@@ -135,6 +161,7 @@ export class Hub {
     this.reconnectTimer = null;
     this.heartbeatTimer = null;
     this.deadlineTimer = null;
+    this.welcomeTimer = null;
     // Connect once the caller's synchronous code has run, so listeners added right after connect() see
     // the first "connecting" event and subscriptions made then go out with the first open.
     queueMicrotask(() => {
@@ -161,15 +188,23 @@ export class Hub {
   }
 
   /**
-   * The underlying WebSocket's readyState (0-3). Without a socket: CONNECTING (0) while the first attempt is about
-   * to start, else CLOSED (3) (waiting to reconnect, or closed).
+   * The transport in use: "ws", "sse" or "longpoll", the one of the open connection (or of the last one that was
+   * open); null before the first connection opened.
+   */
+  get transport() {
+    return this.transportValue;
+  }
+
+  /**
+   * The underlying WebSocket's readyState (0-3), or the HTTP transport's (the same numbers). Without one:
+   * CONNECTING (0) while the first attempt is about to start, else CLOSED (3) (waiting to reconnect, or closed).
    */
   get readyState() {
     if (this.ws) return this.ws.readyState;
     return this.stateValue === State.CONNECTING ? 0 : 3;
   }
 
-  /** Bytes queued in the underlying WebSocket but not yet sent, 0 when there is none. */
+  /** Bytes queued in the underlying WebSocket (characters with an HTTP transport) but not yet sent, or 0. */
   get bufferedAmount() {
     return this.ws ? this.ws.bufferedAmount : 0;
   }
@@ -181,7 +216,7 @@ export class Hub {
 
   /**
    * Adds an event listener. Returns a function that removes it.
-   * @param {"state"|"welcome"|"error"|"message"|"pong"} event
+   * @param {"state"|"welcome"|"error"|"message"|"pong"|"transport"} event
    * @param {Function} listener
    * @returns {Function}
    */
@@ -275,6 +310,7 @@ export class Hub {
    * @param {string} [reason]
    */
   close(code = 1000, reason = "bye") {
+    this.leaveTopicsOverHttp();
     this.wanted = false;
     this.closedForGood = true;
     this.clearTimers();
@@ -298,6 +334,7 @@ export class Hub {
    * resumes them and delivers exactly what was missed. Also the way tests simulate a lost connection.
    */
   disconnect() {
+    this.leaveTopicsOverHttp();
     this.wanted = false;
     this.clearTimers();
     if (this.ws && this.ws.readyState <= 1) {
@@ -357,6 +394,7 @@ export class Hub {
   }
 
   open(state) {
+    this.probeGeneration++; // a probe still running decides nothing any more
     const token = this.options.token;
     this.setState(state, {});
     if (typeof token !== "function") {
@@ -372,24 +410,39 @@ export class Hub {
   }
 
   openWith(token) {
-    const Ctor = this.options.WebSocket || globalThis.WebSocket;
+    if (this.kindIndex !== 0 && Date.now() - this.fellBackAt >= this.options.upgradeAfter) {
+      this.kindIndex = 0; // on a fallback long enough: try the first transport again
+    }
+    const kind = this.kinds[this.kindIndex];
     const target = new URL(this.url);
     this.openedOnce = false;
+    this.welcomed = false;
     if (this.options.name) target.searchParams.set("name", this.options.name);
     if (token) target.searchParams.set("token", token);
     let ws;
     try {
-      ws = new Ctor(target.toString());
+      ws = TRANSPORTS[kind](target.toString(), this.options);
     } catch (e) {
       this.emit("error", { code: "connect_failed", message: String(e) });
-      if (this.urls.length > 1) this.urlIndex = (this.urlIndex + 1) % this.urls.length;
+      this.attemptFailed();
       this.scheduleReconnect();
       return;
     }
     this.ws = ws;
+    const { welcomeTimeout } = this.options;
+    this.welcomeTimer = setTimeout(() => {
+      if (this.ws !== ws) return;
+      this.emit("error", { code: "welcome_timeout", message: `no welcome within ${welcomeTimeout} ms over ${kind}` });
+      this.dropConnection();
+    }, welcomeTimeout);
     ws.onopen = () => {
       if (this.ws !== ws) return;
       this.openedOnce = true;
+      if (this.transportValue !== kind) {
+        const previous = this.transportValue;
+        this.transportValue = kind;
+        this.emit("transport", { transport: kind, previous });
+      }
       this.setState(State.OPEN, {});
       this.startHeartbeat();
       for (const sub of this.subscriptions.values()) this.sendSubscribe(sub);
@@ -400,9 +453,9 @@ export class Hub {
     ws.onmessage = (event) => {
       if (this.ws !== ws) return;
       this.alive();
-      let frame;
+      let frame = event.frame; // the HTTP transports parsed it already
       try {
-        frame = JSON.parse(event.data);
+        if (frame === undefined) frame = JSON.parse(event.data);
       } catch (e) {
         this.emit("error", { code: "bad_frame", message: "not JSON: " + String(event.data).slice(0, 100) });
         return;
@@ -446,10 +499,7 @@ export class Hub {
     } else {
       this.outbox = unacked.concat(this.outbox);
     }
-    if (!this.openedOnce && this.urls.length > 1) {
-      // this node could not be reached: the next attempt goes to the next URL
-      this.urlIndex = (this.urlIndex + 1) % this.urls.length;
-    }
+    if (!this.welcomed) this.attemptFailed();
     if (code === 4001) {
       this.emit("error", { code: "token_expired", message: reason || "token expired" });
     }
@@ -468,15 +518,56 @@ export class Hub {
     this.setState(State.RECONNECTING, Object.assign({ delay }, detail));
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
-      if (this.wanted) this.open(State.RECONNECTING);
+      // A probe still running (attemptFailed) first decides which transport and URL the attempt uses.
+      Promise.resolve(this.probing).then(() => {
+        if (this.wanted && !this.ws && !this.reconnectTimer) this.open(State.RECONNECTING);
+      });
     }, delay);
+  }
+
+  /**
+   * An attempt ended before the server's welcome. With several transports, asks whether the hub answers over plain
+   * HTTP: if it does, this transport is what fails (a proxy refusing Upgrade, or buffering), and the next attempt
+   * uses the next transport (after the last, the first again); if not, the server or node is down and, as with a
+   * single transport, a node that never opened is left for the next URL.
+   */
+  attemptFailed() {
+    const nextUrl = !this.openedOnce && this.urls.length > 1;
+    if (this.kinds.length < 2 || !this.wanted || this.closedForGood) {
+      if (nextUrl) this.urlIndex = (this.urlIndex + 1) % this.urls.length;
+      return;
+    }
+    const generation = ++this.probeGeneration;
+    const probing = hubAnswersHttp(this.url, this.options.welcomeTimeout).then((answers) => {
+      if (this.probing === probing) this.probing = null;
+      if (generation !== this.probeGeneration) return;
+      if (answers) {
+        if (this.kindIndex === 0) this.fellBackAt = Date.now();
+        this.kindIndex = (this.kindIndex + 1) % this.kinds.length;
+      } else if (nextUrl) {
+        this.urlIndex = (this.urlIndex + 1) % this.urls.length;
+      }
+    });
+    this.probing = probing;
+  }
+
+  /**
+   * An HTTP transport's session outlives its requests until the server expires it (30 s): leave the topics now, so
+   * the others see this client go at once, as when a WebSocket closes. The subscriptions stay, for a resume.
+   */
+  leaveTopicsOverHttp() {
+    if (!(this.ws instanceof HttpTransport) || !this.isOpen()) return;
+    for (const sub of this.subscriptions.values()) {
+      if (sub.active) this.sendFrame({ type: "unsubscribe", topic: sub.topic });
+    }
   }
 
   clearTimers() {
     clearTimeout(this.reconnectTimer);
     clearInterval(this.heartbeatTimer);
     clearTimeout(this.deadlineTimer);
-    this.reconnectTimer = this.heartbeatTimer = this.deadlineTimer = null;
+    clearTimeout(this.welcomeTimer);
+    this.reconnectTimer = this.heartbeatTimer = this.deadlineTimer = this.welcomeTimer = null;
   }
 
   startHeartbeat() {
@@ -539,6 +630,9 @@ export class Hub {
         // Only a server that speaks the protocol resets the backoff: one that accepts and then says nothing
         // (or fails each time) keeps the delays growing.
         this.attempt = 0;
+        this.welcomed = true;
+        clearTimeout(this.welcomeTimer);
+        this.welcomeTimer = null;
         this.welcome = f;
         this.emit("welcome", f);
         break;
@@ -655,6 +749,258 @@ export class Hub {
       return;
     }
     this.emit("error", { code: f.code, message: f.message, id: f.id, topic: f.topic });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Transports. Each is what the Hub needs of a WebSocket: readyState (0-3), bufferedAmount, send(text),
+// close(code, reason), and the handlers onopen(), onmessage({data, frame?}), onclose({code, reason, wasClean}),
+// onerror. The HTTP ones (docs/protocol.md, "HTTP transports") open when the server's welcome arrives, turn the
+// server's {"type":"close"} message into onclose, and POST what is sent to /hub/send, one request at a time.
+
+/** What each transport name opens, given the hub's ws(s):// URL (with name and token) and the options. */
+const TRANSPORTS = Object.freeze({
+  ws: (url, options) => new (options.WebSocket || globalThis.WebSocket)(url),
+  sse: (url) => new SseTransport(url),
+  longpoll: (url) => new LongPollTransport(url),
+});
+
+/** The http(s) URL of a path under the hub's: ("ws://h/hub?name=a", "/sse") → http://h/hub/sse?name=a. */
+function httpUrl(hubUrl, suffix) {
+  const u = new URL(hubUrl);
+  u.protocol = u.protocol === "wss:" ? "https:" : "http:";
+  u.pathname = u.pathname.replace(/\/$/, "") + suffix;
+  return u;
+}
+
+/** The URL of a request in a transport session: the session's token names it (and stands in for name and token). */
+function sessionUrl(hubUrl, suffix, session, ack) {
+  const u = httpUrl(hubUrl, suffix);
+  u.search = "";
+  u.searchParams.set("session", session);
+  if (ack) u.searchParams.set("ack", ack);
+  return u;
+}
+
+/**
+ * Whether the hub at this URL answers over plain HTTP: a POST to /hub/send without a session gets the hub's 404
+ * "unknown_session" (shown as a failed request in the browser's console: it is the expected answer).
+ */
+async function hubAnswersHttp(hubUrl, timeout) {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeout);
+  try {
+    const u = httpUrl(hubUrl, "/send");
+    u.search = "";
+    const response = await fetch(u, { method: "POST", body: "", cache: "no-store", signal: abort.signal });
+    const body = await response.json();
+    return response.status === 404 && body.code === "unknown_session";
+  } catch (e) {
+    return false; // unreachable, refused, or not the hub
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What the SSE and long-polling transports share: opening on the welcome, closing, and sending by POST. */
+class HttpTransport {
+  constructor(url) {
+    this.url = url;
+    this.readyState = 0;
+    this.bufferedAmount = 0;
+    /** The transport session's token, from the welcome. */
+    this.session = null;
+    this.queue = [];
+    this.posting = false;
+    this.maxBatch = 65536;
+    this.onopen = this.onmessage = this.onclose = this.onerror = null;
+  }
+
+  send(text) {
+    if (this.readyState !== 1) throw new Error("the transport is not open");
+    this.queue.push(text);
+    this.bufferedAmount += text.length;
+    this.flush();
+  }
+
+  /** Ends the transport; onclose follows. A normal close (1000) still sends what is queued, unanswered. */
+  close(code = 1000, reason = "") {
+    if (this.readyState >= 2) return;
+    if (code === 1000 && this.queue.length > 0) {
+      this.post(this.takeBatch(Infinity).body, true).catch(() => {});
+    }
+    this.end({ code, reason, wasClean: true });
+  }
+
+  /** One message from the server, in order. `frame` is undefined when `data` is not JSON. */
+  receive(data, frame) {
+    if (this.readyState >= 2) return;
+    if (frame && frame.type === "close") {
+      this.end({ code: frame.code, reason: frame.reason || "", wasClean: true });
+      return;
+    }
+    if (frame && frame.type === "welcome") {
+      if (this.session) {
+        // an EventSource reconnected to a session the server no longer had: it began a new one, without our
+        // subscriptions; start again properly (resubscribing with since)
+        this.end({ code: 4000, reason: "transport session lost", wasClean: false });
+        return;
+      }
+      this.session = frame.transportSession;
+      if (frame.limits && frame.limits.maxMessageBytes > 0) this.maxBatch = frame.limits.maxMessageBytes;
+      this.readyState = 1;
+      if (this.onopen) this.onopen();
+    } else if (this.readyState !== 1) {
+      this.end({ code: 1002, reason: "the first message was not the welcome", wasClean: false });
+      return;
+    }
+    if (this.readyState === 1 && this.onmessage) this.onmessage({ data, frame });
+  }
+
+  end(event) {
+    if (this.readyState === 3) return;
+    this.readyState = 3;
+    this.stop();
+    setTimeout(() => {
+      if (this.onclose) this.onclose(event);
+    }, 0);
+  }
+
+  /** The queued messages as one POST body (a JSON array when several), up to about `max` characters. */
+  takeBatch(max) {
+    let n = 0;
+    let size = 0;
+    while (n < this.queue.length && (n === 0 || size + this.queue[n].length <= max)) size += this.queue[n++].length;
+    const batch = this.queue.splice(0, n);
+    return { body: batch.length === 1 ? batch[0] : "[" + batch.join(",") + "]", size };
+  }
+
+  /** POSTs what is queued, one request at a time, so the server takes them in order. */
+  async flush() {
+    if (this.posting || this.readyState !== 1 || this.queue.length === 0) return;
+    this.posting = true;
+    const { body, size } = this.takeBatch(this.maxBatch);
+    let failure = null;
+    try {
+      const response = await this.post(body, false);
+      if (response.status !== 204) {
+        failure = { code: response.status === 413 ? 1009 : 1006, reason: `POST answered ${response.status}` };
+      }
+    } catch (e) {
+      failure = { code: 1006, reason: "POST failed: " + e.message };
+    }
+    this.posting = false;
+    this.bufferedAmount = Math.max(0, this.bufferedAmount - size);
+    if (failure) {
+      // as a WebSocket that broke: what was sent may or may not have arrived; the Hub re-sends unacked publishes
+      this.end(Object.assign(failure, { wasClean: false }));
+    } else {
+      this.flush();
+    }
+  }
+
+  post(body, keepalive) {
+    return fetch(sessionUrl(this.url, "/send", this.session, this.cursor()), {
+      method: "POST", body, keepalive, cache: "no-store", headers: { "Content-Type": "text/plain;charset=UTF-8" },
+    });
+  }
+
+  /** The ack to put on a POST (0: none). */
+  cursor() {
+    return 0;
+  }
+}
+
+/**
+ * Server → client over an EventSource on /hub/sse; its own reconnect (Last-Event-ID) resumes the session after a
+ * stream broke. The transport ends when the stream fails before the welcome, is refused, or fails twice in a row.
+ */
+class SseTransport extends HttpTransport {
+  constructor(url) {
+    super(url);
+    this.lastId = 0;
+    this.retrying = false;
+    const source = new EventSource(httpUrl(url, "/sse"));
+    this.source = source;
+    source.onopen = () => {
+      this.retrying = false;
+    };
+    source.onmessage = (event) => {
+      const id = event.lastEventId;
+      const n = Number(id.slice(id.lastIndexOf(".") + 1));
+      if (n > 0) this.lastId = n;
+      let frame;
+      try {
+        frame = JSON.parse(event.data);
+      } catch (e) {
+        // undefined: the Hub reports bad_frame
+      }
+      this.receive(event.data, frame);
+    };
+    source.onerror = () => {
+      if (this.readyState === 1 && source.readyState === 0 && !this.retrying) {
+        this.retrying = true; // the EventSource reconnects by itself, resuming after lastId
+        return;
+      }
+      this.end({ code: 1006, reason: "the event stream failed", wasClean: false });
+    };
+  }
+
+  /** POSTs acknowledge what the stream delivered, so the server can forget it early. */
+  cursor() {
+    return this.lastId;
+  }
+
+  stop() {
+    this.source.close();
+  }
+}
+
+/**
+ * Server → client by long polling /hub/poll: each answer is a JSON array of the messages after `ack`, the number
+ * received so far. A lost answer is polled again with the same ack; two failures in a row end the transport.
+ */
+class LongPollTransport extends HttpTransport {
+  constructor(url) {
+    super(url);
+    this.received = 0;
+    this.abort = new AbortController();
+    this.loop();
+  }
+
+  async loop() {
+    let failures = 0;
+    while (this.readyState <= 1) {
+      const u = this.session ? sessionUrl(this.url, "/poll", this.session, String(this.received))
+          : httpUrl(this.url, "/poll");
+      let list;
+      try {
+        const response = await fetch(u, { cache: "no-store", signal: this.abort.signal });
+        if (response.status !== 200) {
+          this.end({ code: 1006, reason: `poll answered ${response.status}`, wasClean: false });
+          return;
+        }
+        list = await response.json();
+        if (!Array.isArray(list)) throw new Error("not a JSON array");
+      } catch (e) {
+        if (this.readyState > 1) return;
+        if (!this.session || ++failures >= 2) {
+          this.end({ code: 1006, reason: "poll failed: " + e.message, wasClean: false });
+          return;
+        }
+        continue;
+      }
+      failures = 0;
+      for (const frame of list) {
+        if (this.readyState > 1) return;
+        this.received++;
+        this.receive(undefined, frame);
+      }
+    }
+  }
+
+  stop() {
+    this.abort.abort();
   }
 }
 

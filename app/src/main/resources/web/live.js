@@ -1,6 +1,6 @@
 // The live-data page: renders a stream of server-pushed updates ({"value": number, ...}) as a list and a chart.
 import { connect } from "/duplex.js";
-import { trackConnection } from "/status.js";
+import { showTransport, trackConnection, transportsFromUrl } from "/status.js";
 import { hubUrls } from "/hub-urls.js";
 
 const $ = (id) => document.getElementById(id);
@@ -9,12 +9,18 @@ const topic = params.get("topic") || "live.demo";
 const POINTS = 60;
 const LIST = 30;
 
-const live = { hub: connect(await hubUrls(), { name: "live-viewer", token: params.get("token") || undefined, maxDelay: 5000 }), values: [], count: 0, arrivals: [], started: performance.now() };
+const live = {
+  hub: connect(await hubUrls(), {
+    name: "live-viewer", token: params.get("token") || undefined, maxDelay: 5000, transports: transportsFromUrl(params),
+  }),
+  values: [], count: 0, arrivals: [], started: performance.now(),
+};
 window.live = live;
 $("topic").textContent = topic;
 
 // The figures follow every state change at once (not only the 250 ms refresh), so the badge and readyState agree.
 trackConnection(live.hub, $("status"), showFigures);
+showTransport(live.hub, $("transport"));
 
 function showFigures() {
   $("ready-state").textContent = live.hub.readyState;
