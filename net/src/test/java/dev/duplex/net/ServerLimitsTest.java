@@ -110,7 +110,8 @@ class ServerLimitsTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         int echoes = 0;
         long maxSeen = 0;
-        while (server.metrics().connectionsShed() < 3) {
+        // how many are shed depends on how much the kernel buffers take before the server queues: at least one
+        while (server.metrics().connectionsShed() < 1) {
             assertTrue(System.nanoTime() < deadline, "shedding started: " + server.metrics());
             assertEcho(good, "ping " + echoes++);
             maxSeen = Math.max(maxSeen, server.metrics().bufferedBytes());
@@ -139,8 +140,9 @@ class ServerLimitsTest {
             });
         }
         assertTrue(readersDone.await(30, TimeUnit.SECONDS));
-        long shed = found.stream().filter(code -> code == 1013).count();
-        assertTrue(shed >= 3, "close codes seen: " + found);
+        long shed = found.stream().filter(code -> code == 1013 || code == 1009).count();
+        assertTrue(found.contains(1013), "close codes seen: " + found);
+        assertEquals(server.metrics().connectionsShed(), shed, "every shed peer got its close frame: " + found);
         // a peer picked while the message it was sending held more than its output gets 1009, as for input
         assertTrue(found.stream().allMatch(code -> code == 1013 || code == 1009 || code == 0),
                 "close codes seen: " + found);
