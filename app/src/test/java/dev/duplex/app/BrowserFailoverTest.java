@@ -5,8 +5,6 @@ import dev.duplex.testkit.RedisServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 import picocli.CommandLine;
 
 import java.net.InetAddress;
@@ -16,10 +14,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.duplex.app.ChatPageSteps.SEQS;
+import static dev.duplex.app.ChatPageSteps.WAIT;
+import static dev.duplex.app.ChatPageSteps.assertStrictlyIncreasing;
+import static dev.duplex.app.ChatPageSteps.awaitTexts;
+import static dev.duplex.app.ChatPageSteps.say;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,11 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(180)
 class BrowserFailoverTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String TEXTS =
-            "[...document.querySelectorAll('#messages li.msg .text')].map(e => e.textContent)";
-    private static final String SEQS =
-            "[...document.querySelectorAll('#messages li.msg')].map(e => Number(e.dataset.seq))";
 
     @TempDir
     Path dir;
@@ -157,31 +154,7 @@ class BrowserFailoverTest {
                 + " && document.getElementById('status').dataset.state === 'open'", WAIT);
     }
 
-    private static void say(Browser b, String text) {
-        WebElement input = b.driver().findElement(By.id("message"));
-        input.sendKeys(text);
-        b.driver().findElement(By.id("send")).click();
-        b.waitFor(TEXTS + ".includes(" + jsString(text) + ")", WAIT);
-    }
 
-    private static void awaitTexts(Browser b, List<String> expected) {
-        StringBuilder array = new StringBuilder("[");
-        for (String t : expected) {
-            array.append(array.length() > 1 ? "," : "").append(jsString(t));
-        }
-        array.append(']');
-        b.waitFor("JSON.stringify(" + TEXTS + ") === JSON.stringify(" + array + ")", WAIT);
-    }
 
-    private static String jsString(String s) {
-        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
-    }
 
-    private static void assertStrictlyIncreasing(Object seqs) {
-        List<?> list = (List<?>) seqs;
-        for (int i = 1; i < list.size(); i++) {
-            assertTrue(((Number) list.get(i - 1)).longValue() < ((Number) list.get(i)).longValue(),
-                    "seqs strictly increasing (no duplicates): " + list);
-        }
-    }
 }

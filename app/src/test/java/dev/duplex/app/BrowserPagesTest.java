@@ -11,11 +11,16 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.duplex.app.ChatPageSteps.SEQS;
+import static dev.duplex.app.ChatPageSteps.TEXTS;
+import static dev.duplex.app.ChatPageSteps.WAIT;
+import static dev.duplex.app.ChatPageSteps.assertStrictlyIncreasing;
+import static dev.duplex.app.ChatPageSteps.awaitTexts;
+import static dev.duplex.app.ChatPageSteps.say;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,13 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(180)
 class BrowserPagesTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
 
     /** The texts of the chat messages shown, in order. */
-    private static final String TEXTS =
-            "[...document.querySelectorAll('#messages li.msg .text')].map(e => e.textContent)";
-    private static final String SEQS =
-            "[...document.querySelectorAll('#messages li.msg')].map(e => Number(e.dataset.seq))";
 
     @Test
     void twoBrowsersChatSeePresenceAndResumeAfterGoingOffline() throws Exception {
@@ -190,34 +190,9 @@ class BrowserPagesTest {
                 + " : document.getElementById('status').dataset.state === 'open'", WAIT);
     }
 
-    private static void say(Browser b, String text) {
-        WebElement input = b.driver().findElement(By.id("message"));
-        input.sendKeys(text);
-        b.driver().findElement(By.id("send")).click();
-        // the own message comes back through the hub once stored
-        b.waitFor(TEXTS + ".includes(" + jsString(text) + ")", WAIT);
-    }
 
-    private static void awaitTexts(Browser b, List<String> expected) {
-        StringBuilder array = new StringBuilder("[");
-        for (String t : expected) {
-            array.append(array.length() > 1 ? "," : "").append(jsString(t));
-        }
-        array.append(']');
-        b.waitFor("JSON.stringify(" + TEXTS + ") === JSON.stringify(" + array + ")", WAIT);
-    }
 
-    private static String jsString(String s) {
-        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
-    }
 
-    private static void assertStrictlyIncreasing(Object seqs) {
-        List<?> list = (List<?>) seqs;
-        for (int i = 1; i < list.size(); i++) {
-            assertTrue(((Number) list.get(i - 1)).longValue() < ((Number) list.get(i)).longValue(),
-                    "seqs strictly increasing (no duplicates): " + list);
-        }
-    }
 
     /** The screenshot decodes as a PNG and is not (nearly) one colour: a rendered page, not a blank viewport. */
     static void assertNotBlank(Path png) throws IOException {

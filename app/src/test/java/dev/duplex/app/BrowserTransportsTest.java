@@ -7,13 +7,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
+import static dev.duplex.app.ChatPageSteps.SEQS;
+import static dev.duplex.app.ChatPageSteps.TEXTS;
+import static dev.duplex.app.ChatPageSteps.WAIT;
+import static dev.duplex.app.ChatPageSteps.assertStrictlyIncreasing;
+import static dev.duplex.app.ChatPageSteps.awaitTexts;
+import static dev.duplex.app.ChatPageSteps.say;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,11 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(180)
 class BrowserTransportsTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String TEXTS =
-            "[...document.querySelectorAll('#messages li.msg .text')].map(e => e.textContent)";
-    private static final String SEQS =
-            "[...document.querySelectorAll('#messages li.msg')].map(e => Number(e.dataset.seq))";
 
     @ParameterizedTest
     @ValueSource(strings = {"ws", "sse", "longpoll"})
@@ -159,27 +158,6 @@ class BrowserTransportsTest {
                 + " && !document.getElementById('transport').hidden", WAIT);
     }
 
-    private static void say(Browser b, String text) {
-        WebElement input = b.driver().findElement(By.id("message"));
-        input.sendKeys(text);
-        b.driver().findElement(By.id("send")).click();
-        b.waitFor(TEXTS + ".includes('" + text + "')", WAIT);
-    }
 
-    private static void awaitTexts(Browser b, List<String> expected) {
-        StringBuilder array = new StringBuilder("[");
-        for (String t : expected) {
-            array.append(array.length() > 1 ? "," : "").append('\'').append(t).append('\'');
-        }
-        array.append(']');
-        b.waitFor("JSON.stringify(" + TEXTS + ") === JSON.stringify(" + array + ")", WAIT);
-    }
 
-    private static void assertStrictlyIncreasing(Object seqs) {
-        List<?> list = (List<?>) seqs;
-        for (int i = 1; i < list.size(); i++) {
-            assertTrue(((Number) list.get(i - 1)).longValue() < ((Number) list.get(i)).longValue(),
-                    "seqs strictly increasing (no duplicates): " + list);
-        }
-    }
 }
