@@ -244,8 +244,9 @@ class ServeLimitsTest {
                 read++;
             }
             assertEquals(1013, code);
-            // the hub closes at a 4 MiB backlog (some 500 of these messages): that backlog was dropped
-            assertTrue(read < published - 200, "read " + read + " of " + published + " messages before the close");
+            // the hub closes at a 4 MiB backlog and drops it; how much the kernel's socket buffers had taken before
+            // (some 6 MB in one run) decides how many arrive, but not all of them
+            assertTrue(read < published, "read " + read + " of " + published + " messages before the close");
         }
     }
 
